@@ -1,0 +1,51 @@
+# The two commands a newcomer runs: `make site` and `make test`. Everything they need is
+# installed here, from PyPI (pinned in requirements.lock) and Debian's packages.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: site serve test build browser eval bench clean help
+
+help:
+	@echo "make site   - set up, generate the archive from seeds/ and build the static site into site/"
+	@echo "make serve  - serve the site at http://127.0.0.1:8000 with live regeneration"
+	@echo "make test   - set up (including headless Chromium) and run the whole test suite"
+	@echo "make eval   - print extraction precision/recall against the gold file"
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $@
+
+build: $(BIN)/.installed
+	$(BIN)/archive build
+
+site: build
+	$(BIN)/mkdocs build --strict
+	@echo
+	@echo "The site is in site/. Open site/index.html, or serve it with:  make serve"
+	@echo "(then visit http://127.0.0.1:8000)"
+
+serve: build
+	$(BIN)/mkdocs serve --watch seeds
+
+# Browser tests drive Debian's Chromium; no browser is ever downloaded.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+test: $(BIN)/.installed browser
+	$(BIN)/python -m pytest -q
+
+eval: $(BIN)/.installed
+	$(BIN)/python -m tests.eval.evaluate
+
+clean:
+	rm -rf site .archive docs/articles docs/.archive-manifest.json

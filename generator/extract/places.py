@@ -1,0 +1,146 @@
+"""Places named in the article text, resolved against the gazetteer.
+
+A capitalized run (up to four words) is looked up, longest first. A match counts when it
+is a country or region, or when a locative ("in", "near", "from") precedes it or a place
+noun ("province", "city") follows it, or when the place is large enough to be named bare.
+Runs that are part of a person's name or an organization's name are not places."""
+
+from __future__ import annotations
+
+import re
+
+from generator import settings
+from generator.extract.people import PersonMention, function_words
+from generator.extract.organizations import OrgMention
+from generator.gazetteer import Gazetteer
+from generator.model import Place
+
+TOKEN = re.compile(r"[A-Z\u00c0-\u024f][\w'’\-]*|[a-z]+|\S")
+CAPITALIZED_RUN = re.compile(
+    r"(?<![\w'’-])(?:U\.S\.|U\.K\.|[A-Z\u00c0-\u00de\u0100-\u024f][\w'’\-]*)(?:\s+(?:al-|el-|ez-|as-|ad-|of\s+the\s+|of\s+)?[A-Z\u00c0-\u00de\u0100-\u024f][\w'’\-]*){0,3}"
+)
+
+
+def find_places(
+    texts: list[str],
+    gazetteer: Gazetteer,
+    people: list[list[PersonMention]],
+    organizations: list[list[OrgMention]],
+    person_tokens: frozenset[str] = frozenset(),
+) -> list[Place]:
+    """Canonical places in order of first mention."""
+    lowercase_words = {w for text in texts for w in re.findall(r"\b[a-z][a-z'-]+\b", text)}
+    context: set[str] = set()
+    found: list[tuple[int, int, Place]] = []
+    for t_index, text in enumerate(texts):
+        blocked = [(m.start, m.end) for m in people[t_index]] + [(o.start, o.end) for o in organizations[t_index]]
+        for run in CAPITALIZED_RUN.finditer(text):
+            for start, end, surface in _spans(run.group(0), run.start()):
+                if any(a < end and start < b for a, b in blocked):
+                    if not _org_headed_by_place(text, start, end, organizations[t_index]):
+                        continue
+                surface_clean = re.sub(r"[’']s$", "", surface)
+                if surface_clean in function_words() or surface_clean in person_tokens:
+                    continue
+                candidate = gazetteer.lookup(surface_clean, frozenset(context))
+                if candidate is None:
+                    continue
+                place = candidate.place
+                if not _accept(text, start, end, surface_clean, candidate, gazetteer, lowercase_words, context):
+                    continue
+                found.append((t_index, start, place))
+                if place.country:
+                    context.add(place.country)
+                blocked.append((start, end))
+                break
+    known = [p for _, _, p in found]
+    for t_index, text in enumerate(texts):
+        blocked = [(m.start, m.end) for m in people[t_index]]
+        for start, name, anchor in _cued_unknown_places(text, gazetteer, known):
+            if any(a <= start < b for a, b in blocked) or name in function_words() or name in person_tokens:
+                continue
+            country = anchor.country if anchor else None
+            found.append((t_index, start, Place(name=name, country=country, kind="unknown")))
+    found.sort(key=lambda item: (item[0], item[1]))
+    ordered: list[Place] = []
+    seen: set[str] = set()
+    for _, _, place in found:
+        if place.name not in seen:
+            seen.add(place.name)
+            ordered.append(place)
+    return ordered
+
+
+NAME = r"[A-Z][\w'’]*(?:[ -](?:al-|el-|ad-|as-|an-)?[A-Z][\w'’]*){0,2}"
+PLACE_NOUN_AFTER = re.compile(rf"(?<![\w'’-])(?P<name>{NAME})\s+(?P<noun>province|governorate|region|neighbou?rhood|district|village|town|suburb|oblast|prefecture|municipality|countryside|mountains|valley)\b")
+NOUN_OF = re.compile(rf"\b(?:island|islands|city|town|village|province|region|district|neighbou?rhood|suburb|mountains|governorate|area|outskirts) of (?P<name>{NAME})")
+DIRECTION_OF = re.compile(rf"(?<![\w'’-])(?P<name>{NAME}),?\s+(?:some\s+\d+\s*(?:km|kilometres|kilometers|miles)\s+)?(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)? of (?P<anchor>{NAME})")
+IN_X_COMMA_PLACE = re.compile(rf"\b(?:in|near|at|outside) (?P<name>{NAME}), (?P<anchor>{NAME})(?: (?:province|governorate|region|district|county|state|oblast))?\b")
+
+
+def _is_primary_place(gazetteer: Gazetteer, token: str) -> bool:
+    candidate = gazetteer.lookup(token)
+    return candidate is not None and (candidate.primary or candidate.place.kind != "city")
+
+
+def _cued_unknown_places(text: str, gazetteer: Gazetteer, known: list[Place]):
+    """Places the gazetteer lacks (villages, districts), named with an unmistakable cue:
+    "Khan al-Aassal region", "the town of Douma", "Ratian north of Aleppo",
+    "in Atbaa, Daraa province"."""
+    for pattern in (PLACE_NOUN_AFTER, NOUN_OF, DIRECTION_OF, IN_X_COMMA_PLACE):
+        for m in pattern.finditer(text):
+            name = m.group("name")
+            tokens = name.split()
+            # "Aleppo Dahret Awad neighborhood": a known place may lead the run
+            while len(tokens) > 1 and _is_primary_place(gazetteer, tokens[0]):
+                tokens.pop(0)
+            name = " ".join(tokens)
+            if not name or name in function_words() or gazetteer.lookup(name) is not None:
+                continue
+            anchor = None
+            if "anchor" in m.groupdict() and m.group("anchor"):
+                candidate = gazetteer.lookup(m.group("anchor"))
+                if candidate is None:
+                    continue
+                anchor = candidate.place
+            elif pattern is PLACE_NOUN_AFTER and m.group("noun") in ("mountains", "valley", "countryside"):
+                continue
+            yield m.start("name") + m.group("name").find(name), name, anchor
+
+
+def _spans(run: str, offset: int):
+    tokens = list(re.finditer(r"\S+", run))
+    for size in range(min(len(tokens), 4), 0, -1):
+        for i in range(len(tokens) - size + 1):
+            a, b = tokens[i].start(), tokens[i + size - 1].end()
+            surface = run[a:b].rstrip(".,;:")
+            if surface.split()[0].lower() in ("of", "the"):
+                continue
+            yield offset + a, offset + a + len(surface), surface
+
+
+def _org_headed_by_place(text: str, start: int, end: int, organizations: list[OrgMention]) -> bool:
+    """ "Daraa Province" is a place even if it was also read as a name."""
+    return bool(re.match(r"\s+(?:[Pp]rovince|[Gg]overnorate|[Rr]egion|[Dd]istrict|[Cc]ounty|[Oo]blast)\b", text[end:]))
+
+
+def _accept(text, start, end, surface, candidate, gazetteer, lowercase_words, context) -> bool:
+    place = candidate.place
+    if place.kind in ("country", "region", "state"):
+        return True
+    if surface.lower() in lowercase_words and not candidate.primary:
+        return False
+    before = re.findall(r"[\w'’-]+", text[max(0, start - 30) : start])
+    after = re.findall(r"[\w'’-]+", text[end : end + 30])
+    locative = bool(before) and before[-1].lower() in gazetteer.locatives
+    place_noun = bool(after) and after[0].lower() in gazetteer.place_nouns
+    sentence_initial = start == 0 or bool(re.search(r"[.!?:\"“]\s*$", text[:start]))
+    if surface.lower() in lowercase_words:
+        return locative or place_noun
+    if locative or place_noun:
+        return True
+    if sentence_initial and candidate.population < settings.PLACE_MIN_POPULATION_BARE * 5:
+        return False
+    if place.country in context and not sentence_initial:
+        return True
+    return candidate.population >= settings.PLACE_MIN_POPULATION_BARE

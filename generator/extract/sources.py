@@ -1,0 +1,159 @@
+"""Who reported it: the outlet the page was captured from, the agency or outlet it was
+republished from, the byline, and the dateline.
+
+The outlet is the registry outlet with the most evidence in the page's own furniture:
+web addresses (weight 3), its name in chrome, date lines or caption credits (weight 2),
+a dateline agency or a copyright line (weight 1). A line that is nothing but an outlet's
+name above the text is a source label. The original source is stated: "The original
+source of this article is …", "Source: …", a source label or dateline agency other than
+the outlet, or a copyright holder other than the outlet."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+from generator import resources
+from generator.clean import BYLINE, COPYRIGHT, SOURCE_LINE
+from generator.extract.text import DOMAIN, EMAIL, URL
+from generator.model import CleanDocument, LineKind
+
+DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'’\- ]{1,40}?|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})"
+    r"(?:,\s*(?P<when>[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|[^—–(]{1,30}?))?"
+    r"\s*(?:\((?P<agency>[^)]{2,40})\))?\s*(?:—|–|-{1,2})\s+(?=\S)"
+)
+
+
+@dataclass(frozen=True)
+class Sources:
+    outlet: str | None
+    original_source: str | None
+    authors: tuple[str, ...]
+    dateline: str | None
+    dateline_text: str | None  # the dateline's words, for the date extractor
+
+
+@cache
+def _alias_patterns() -> list[tuple[re.Pattern, str]]:
+    out = []
+    for outlet in resources.outlets():
+        for alias in sorted({outlet.name, *outlet.aliases}, key=len, reverse=True):
+            flags = 0 if (alias.isupper() or len(alias) <= 4) else re.I
+            out.append((re.compile(rf"(?<![\w.-]){re.escape(alias)}(?![\w-])", flags), outlet.name))
+    return out
+
+
+@cache
+def _domains() -> dict[str, str]:
+    return {d.lower(): o.name for o in resources.outlets() for d in o.domains}
+
+
+def outlet_named(text: str) -> str | None:
+    """The registry outlet a short text names, if any (longest alias first)."""
+    for pattern, name in _alias_patterns():
+        if pattern.search(text):
+            return name
+    return None
+
+
+def outlets_in_addresses(text: str) -> list[str]:
+    found = []
+    for m in list(URL.finditer(text)) + list(EMAIL.finditer(text)) + list(DOMAIN.finditer(text)):
+        host = m.group(0).lower().split("@")[-1]
+        host = re.sub(r"^(?:https?://)?(?:www\.)?", "", host).split("/")[0].rstrip(".")
+        for domain, name in _domains().items():
+            if host == domain or host.endswith("." + domain):
+                found.append(name)
+    return found
+
+
+def _unregistered_domain(text: str) -> str | None:
+    for m in list(URL.finditer(text)) + list(DOMAIN.finditer(text)) + list(EMAIL.finditer(text)):
+        host = m.group(0).lower().split("@")[-1]
+        host = re.sub(r"^(?:https?://)?(?:www\.)?", "", host).split("/")[0].rstrip(".")
+        if "." in host:
+            return host
+    return None
+
+
+def extract_sources(doc: CleanDocument) -> Sources:
+    scores: Counter[str] = Counter()
+    labels: list[str] = []
+    stated: list[str] = []
+    authors: list[str] = []
+    copyright_holders: list[str] = []
+    fallback_domain = None
+    for line in doc.lines:
+        text = line.text
+        if line.kind is LineKind.CHROME:
+            for name in outlets_in_addresses(text):
+                scores[name] += 3
+            named = outlet_named(text)
+            if named and not line.reason == "above the headline":
+                scores[named] += 2
+            fallback_domain = fallback_domain or _unregistered_domain(text)
+        elif line.kind is LineKind.META:
+            if line.reason == "outlet label":
+                named = outlet_named(text)
+                if named:
+                    labels.append(named)
+                    scores[named] += 1
+            elif line.reason == "source":
+                m = SOURCE_LINE.match(text)
+                source = m.group("src").strip(" .") if m else text
+                stated.append(outlet_named(source) or source)
+            elif line.reason == "byline":
+                m = BYLINE.match(text)
+                if m:
+                    for author in _split_authors(m.group("who")):
+                        if author not in authors:
+                            authors.append(author)
+            elif line.reason == "copyright":
+                named = outlet_named(text)
+                if named:
+                    copyright_holders.append(named)
+                    scores[named] += 1
+            elif line.reason == "date":
+                named = outlet_named(text)
+                if named:
+                    scores[named] += 2
+        elif line.kind is LineKind.CAPTION:
+            m = re.search(r"\s[-–—|]\s+([^-–—|]{2,40})$", text)
+            if m and outlet_named(m.group(1)):
+                scores[outlet_named(m.group(1))] += 2
+
+    dateline = dateline_text = agency = None
+    paragraphs = doc.paragraphs
+    for paragraph in paragraphs[:3]:
+        m = DATELINE.match(paragraph)
+        if m and (m.group("place").isupper() or m.group("agency") or m.group("when")):
+            dateline = m.group("place").strip().rstrip(",")
+            dateline_text = m.group(0)
+            agency = outlet_named(m.group("agency")) if m.group("agency") else None
+            if agency:
+                scores[agency] += 1
+            break
+
+    outlet = None
+    if scores:
+        best = max(scores.values())
+        order = [name for name, _ in scores.most_common()]
+        outlet = next(name for name in order if scores[name] == best)
+    if outlet is None and fallback_domain:
+        outlet = fallback_domain
+
+    original = None
+    for candidate in [*stated, *labels, agency, *copyright_holders]:
+        if candidate and candidate != outlet:
+            original = candidate
+            break
+    return Sources(outlet, original, tuple(authors), dateline, dateline_text)
+
+
+def _split_authors(who: str) -> list[str]:
+    who = re.split(r"\s+[|·•;]\s*|;|,?\s+(?:published|updated|posted)\b", who, flags=re.I)[0]
+    parts = re.split(r"\s*,\s*|\s+and\s+|\s*&\s*", who)
+    return [p.strip(" .") for p in parts if p.strip(" .") and not re.search(r"\d{4}", p)]

