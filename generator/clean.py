@@ -140,6 +140,7 @@ def _features(raw_line: str, script: str, repeated: frozenset[str]) -> dict:
     f["meta"] = _meta_kind(text, n_words)
     f["caption"] = _is_caption(text, n_words) and not f["meta"]
     f["chrome"] = _is_chrome(f)
+    f["chrome_unless_repeated"] = _is_chrome(f, count_repeats=False)
     f["prose"] = f["sentence"] and not f["chrome"] and not f["meta"] and not f["caption"] and not f["legal"]
     return f
 
@@ -194,9 +195,11 @@ def _is_outlet_label(text: str) -> bool:
     return any(key == alias.casefold() for outlet in resources.outlets() for alias in (outlet.name, *outlet.aliases))
 
 
-def _is_chrome(f: dict) -> bool:
+def _is_chrome(f: dict, count_repeats: bool = True) -> bool:
     if f["meta"] or f["caption"]:
         return False
+    if count_repeats and f["repeated"] and f["words"] <= settings.REPEATED_LINE_MAX_WORDS and not f["sentence"]:
+        return True
     return bool(
         f["phrase"]
         or f["address"]
@@ -205,16 +208,17 @@ def _is_chrome(f: dict) -> bool:
         or f["breadcrumb"]
         or MEDIA_CHROME.match(f["text"])
         or (f["link_share"] >= settings.LINK_SHARE_CHROME and not f["sentence"])
-        or (f["repeated"] and f["words"] <= settings.REPEATED_LINE_MAX_WORDS and not f["sentence"])
     )
 
 
 def _choose_title(features: list[dict], first_prose: int, raw: RawDocument) -> int | None:
     head = range(first_prose)
+    # A headline may repeat across seeds (the same story from two outlets), so repeated
+    # lines stay candidates, but only when no unrepeated line qualifies.
     candidates = [
         i
         for i in head
-        if not features[i]["chrome"]
+        if not features[i]["chrome_unless_repeated"]
         and not features[i]["meta"]
         and not features[i]["caption"]
         and not features[i]["outlet_label"]
@@ -222,6 +226,7 @@ def _choose_title(features: list[dict], first_prose: int, raw: RawDocument) -> i
     ]
     if not candidates:
         return None
+    candidates = [i for i in candidates if not features[i]["repeated"]] or candidates
     headlines = [i for i in candidates if not _section_label(features[i]["text"])] or candidates
     anchors = [i for i in head if features[i]["meta"] in ("byline", "date")]
     if anchors:

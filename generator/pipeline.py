@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,11 +21,12 @@ from generator.extract.article import extract_article
 from generator.index import update_index
 from generator.model import Article, RawDocument
 from generator.read import SeedError, read_seed
-from generator.slug import disambiguate
-from generator.write import OutputWriter, OwnershipError, front_matter, render_index, render_page
+from generator.slug import disambiguate, slugify
+from generator.write import OutputWriter, OwnershipError, render_index, render_page
 
 log = logging.getLogger(__name__)
 
+RESERVED_SLUGS = {"index"}  # articles/index.md is the generated list of articles
 IGNORED_NAMES = {"readme", "readme.md", "readme.txt", ".gitkeep", ".ds_store", "thumbs.db"}
 
 
@@ -185,21 +187,21 @@ def _run_extraction(raws: list[RawDocument], repeats: frozenset[str], jobs: int,
 
 
 def _unique_slugs(articles: list[tuple[Article, dict]]) -> list[tuple[Article, dict]]:
-    """Curated slugs win; slugs shared by several seeds get a per-seed suffix."""
-    from dataclasses import replace
+    """A curated title renames the page; slugs shared by several seeds get a per-seed suffix."""
 
+    renamed = []
+    for article, curated in articles:
+        if curated.get("title"):
+            article = replace(article, title=curated["title"], slug=slugify(curated["title"]) or article.slug)
+        renamed.append((article, curated))
     counts: dict[str, int] = {}
-    for article, curated in articles:
-        slug = curated.get("slug") or article.slug
-        counts[slug] = counts.get(slug, 0) + 1
+    for article, _ in renamed:
+        counts[article.slug] = counts.get(article.slug, 0) + 1
     out = []
-    for article, curated in articles:
+    for article, curated in renamed:
         slug = article.slug
-        if counts[slug] > 1 or slug in ("index",):
+        if counts[slug] > 1 or slug in RESERVED_SLUGS:
             slug = disambiguate(slug, article.seed)
         out.append((replace(article, slug=slug), curated))
     return out
 
-
-def page_front_matter(article: Article, curated: dict) -> dict:
-    return front_matter(article, curated)

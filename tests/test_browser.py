@@ -1,0 +1,110 @@
+"""The built site in Debian's Chromium, driven by Playwright, as a reader would use it.
+Screenshots are saved in tests/artifacts/ for a person to look at."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, ROOT, SEEDS
+from tests.test_build import build_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+HOSTILE = (
+    "Evil </title><script>alert('title')</script> headline\n\n"
+    "Body <img src=x onerror=\"alert('img')\"> and <script>alert('body')</script> text with more words.\n\n"
+    "[click](javascript:alert('link')) and {: onclick=alert('attr') } and more prose sentences follow.\n"
+)
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists() and os.environ.get("CI") != "true",
+    reason="Debian's chromium is not installed (make test installs it)",
+)
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("browser")
+    seeds = tmp / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    shutil.copy(FIXTURES / "html_page.html", seeds / "html_page.html")
+    (seeds / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    site = build_site(tmp, seeds)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    handler.log_message = lambda *args: None
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), "run `make test`, which installs Debian's chromium"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    yield page
+    context.close()
+
+
+def test_reader_goes_from_home_to_an_article(page, site_url):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(site_url)
+    assert page.locator("h1").first.inner_text().rstrip("¶") == "News Statement Archive"
+    page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
+    page.get_by_role("link", name="All articles").click()
+    page.wait_for_url("**/articles/")
+    assert "article(s)" in page.locator("article").inner_text()
+    page.get_by_role("link", name="Syria militants preparing for raid in Aleppo: Russia").click()
+    page.wait_for_url("**/syria-militants-preparing-for-raid-in-aleppo-russia/")
+    assert page.locator("h1").first.inner_text() == "Syria militants preparing for raid in Aleppo: Russia"
+    panel = page.get_by_label("Article metadata")
+    text = panel.inner_text()
+    for expected in ("2016-09-19", "GlobalSecurity.org", "Press TV", "Bouthaina Shaaban", "Staffan de Mistura", "seeds/003_c1fcc0406326b570.txt"):
+        assert expected in text
+    assert "Join the GlobalSecurity.org mailing list" not in page.locator("article").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "article.png"), full_page=True)
+    assert page.dialogs == []
+
+
+def test_hostile_seed_runs_no_script(page, site_url):
+    console_errors: list[str] = []
+    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(site_url + "articles/")
+    link = page.locator("a", has_text="Evil")
+    href = link.get_attribute("href")
+    page.goto(site_url + "articles/" + href)
+    page.wait_for_load_state("networkidle")
+    assert page.dialogs == []
+    assert "<script>" in page.locator("h1").first.inner_text()
+    injected = page.evaluate(
+        """() => [...document.querySelectorAll('article *')].filter(el =>
+               [...el.attributes].some(a => a.name.startsWith('on') || /^\\s*javascript:/i.test(a.value))).length"""
+    )
+    assert injected == 0
+    assert page.title().startswith("Evil </title><script>")
+    page.screenshot(path=str(ARTIFACTS / "hostile.png"), full_page=True)
+    assert not [e for e in console_errors if "alert" in e]

@@ -1,0 +1,241 @@
+"""End to end: `archive build` on a small corpus in tmp_path, then the site."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import frontmatter
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.qparser import QueryParser
+
+from generator.cli import main as cli_main
+from tests.conftest import FIXTURES, ROOT, run_build, tree_bytes
+
+REQUIRED_KEYS = [
+    "title", "slug", "date", "date_source", "outlet", "original_source", "authors", "dateline",
+    "speakers", "quotes", "places", "organizations", "seed", "seed_sha256", "words",
+]
+
+
+def pages(docs: Path) -> dict[str, frontmatter.Post]:
+    return {p.name: frontmatter.load(p) for p in sorted((docs / "articles").glob("*.md")) if p.name != "index.md"}
+
+
+def test_build_writes_one_page_per_seed_with_the_front_matter(tmp_path, seed_copy):
+    report = run_build(tmp_path, seed_copy)
+    assert report.exit_code == 0 and not report.errors
+    built = pages(tmp_path / "docs")
+    assert len(built) == 5
+    for name, post in built.items():
+        keys = list(post.metadata)
+        assert [k for k in keys if k in REQUIRED_KEYS] == REQUIRED_KEYS, name
+        assert post.metadata["seed"].startswith("seeds/")
+        assert len(post.metadata["seed_sha256"]) == 64
+        assert post.metadata["slug"] + ".md" == name
+        assert post.content.strip()
+
+
+def test_seeds_are_never_modified(tmp_path, seed_copy):
+    before = tree_bytes(seed_copy)
+    run_build(tmp_path, seed_copy)
+    assert tree_bytes(seed_copy) == before
+
+
+def test_two_builds_are_byte_identical_whatever_the_jobs(tmp_path, seed_copy):
+    first, second = tmp_path / "one", tmp_path / "two"
+    first.mkdir()
+    second.mkdir()
+    run_build(first, seed_copy, jobs=1)
+    run_build(second, seed_copy, jobs=2)
+    assert tree_bytes(first / "docs") == tree_bytes(second / "docs")
+
+
+def test_rebuild_rewrites_nothing(tmp_path, seed_copy):
+    run_build(tmp_path, seed_copy)
+    report = run_build(tmp_path, seed_copy)
+    assert report.written == 0 and report.unchanged == 6
+    assert report.index == {"added": 0, "updated": 0, "unchanged": 5, "removed": 0}
+
+
+def test_hand_written_files_are_never_touched(tmp_path, seed_copy):
+    docs = tmp_path / "docs"
+    (docs / "articles").mkdir(parents=True)
+    mine = docs / "articles" / "russia-aleppo-militants-lay-down-arms.md"
+    mine.write_text("my own notes\n")
+    other = docs / "notes.md"
+    other.write_text("keep me\n")
+    report = run_build(tmp_path, seed_copy)
+    assert mine.read_text() == "my own notes\n"
+    assert other.read_text() == "keep me\n"
+    assert "not written by the archive" in report.errors["001_5c575b10b9c8e878.txt"]
+    run_build(tmp_path, seed_copy)
+    assert mine.read_text() == "my own notes\n" and other.exists()
+
+
+def test_removed_seed_leaves_pages_and_index(tmp_path, seed_copy):
+    run_build(tmp_path, seed_copy)
+    (seed_copy / "002_61306375456151b6.txt").unlink()
+    report = run_build(tmp_path, seed_copy)
+    assert report.removed == 1
+    assert len(pages(tmp_path / "docs")) == 4
+    assert report.index["removed"] == 1
+    ix = whoosh_index.open_dir(str(tmp_path / "index"))
+    with ix.searcher() as searcher:
+        slugs = {f["slug"] for f in searcher.all_stored_fields()}
+    assert "russia-aleppo-operations-separated-so-called-moderates-from-terrorists" not in slugs
+    assert len(slugs) == 4
+
+
+def test_curation_file_wins_over_extraction_and_survives_rebuilds(tmp_path, seed_copy):
+    (seed_copy / "004_09f48808e8f23405.meta.yml").write_text(
+        "date: 2015-09-30\noriginal_source: Sputnik International\nspeakers: [Dmitry Peskov]\n", encoding="utf-8"
+    )
+    for _ in range(2):
+        report = run_build(tmp_path, seed_copy)
+        post = pages(tmp_path / "docs")["intelligence-share-key-to-anti-isil-cooperation-in-syria-putin-spokesman.md"]
+        assert post.metadata["date"] == dt.date(2015, 9, 30)
+        assert post.metadata["date_source"] == "curated"
+        assert post.metadata["original_source"] == "Sputnik International"
+        assert post.metadata["curated"] == ["date", "original_source", "speakers"]
+        assert not report.warnings
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("date: [unclosed\n", "not valid YAML"),
+        ("colour: red\n", "unknown key 'colour'"),
+        ("date: last tuesday\n", "key 'date' must be a date"),
+        ("speakers: Dmitry Peskov\n", "key 'speakers' must be a list"),
+    ],
+)
+def test_bad_curation_file_is_reported_and_article_still_built(tmp_path, seed_copy, content, message):
+    (seed_copy / "004_09f48808e8f23405.meta.yml").write_text(content, encoding="utf-8")
+    report = run_build(tmp_path, seed_copy)
+    warnings = report.warnings["004_09f48808e8f23405.txt"]
+    assert any(message in w and "004_09f48808e8f23405.meta.yml" in w for w in warnings), warnings
+    assert len(pages(tmp_path / "docs")) == 5
+
+
+def test_bad_seeds_are_reported_by_name_and_the_rest_is_built(tmp_path, seed_copy):
+    (seed_copy / "empty.txt").write_bytes(b"")
+    (seed_copy / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    report = run_build(tmp_path, seed_copy)
+    assert set(report.errors) == {"empty.txt", "photo.png"}
+    assert "empty" in report.errors["empty.txt"] and "PNG" in report.errors["photo.png"]
+    assert len(pages(tmp_path / "docs")) == 5
+    assert report.exit_code == 0
+    assert run_build(tmp_path, seed_copy, strict=True).exit_code == 1
+
+
+def test_same_title_gives_distinct_stable_slugs(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    body = "Same headline here\n\nThe council met on Monday and agreed the budget after a long debate.\n"
+    (seeds / "b.txt").write_text(body)
+    (seeds / "a.txt").write_text(body)
+    run_build(tmp_path, seeds)
+    slugs = sorted(p.name for p in (tmp_path / "docs" / "articles").glob("same-headline-here*.md"))
+    assert len(slugs) == 2 and slugs[0] != slugs[1]
+    (seeds / "c.txt").write_text(body.replace("Same", "Other"))
+    run_build(tmp_path, seeds)
+    assert sorted(p.name for p in (tmp_path / "docs" / "articles").glob("same-headline-here*.md")) == slugs
+
+
+def test_whoosh_index_finds_articles_by_speaker_and_text(tmp_path, seed_copy):
+    run_build(tmp_path, seed_copy)
+    ix = whoosh_index.open_dir(str(tmp_path / "index"))
+    with ix.searcher() as searcher:
+        hits = searcher.search(QueryParser("speaker", ix.schema).parse('"bouthaina shaaban"'))
+        assert [h["slug"] for h in hits] == ["syria-militants-preparing-for-raid-in-aleppo-russia"]
+        hits = searcher.search(QueryParser("body", ix.schema).parse("desertion"))
+        assert len(hits) == 2
+
+
+def test_cli_build_prints_a_report_and_documents_exit_codes(tmp_path, seed_copy, capsys):
+    code = cli_main(["build", "--seeds", str(seed_copy), "--docs", str(tmp_path / "docs"), "--index", str(tmp_path / "ix"), "-q"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "5 article(s) from 5 seed(s)" in out and "0 bad seed(s)" in out
+    with pytest.raises(SystemExit):
+        cli_main(["build", "--help"])
+    help_text = capsys.readouterr().out
+    assert "exit codes" in help_text and "--strict" in help_text
+
+
+def test_cli_exit_code_when_nothing_can_be_built(tmp_path, capsys):
+    empty = tmp_path / "none"
+    empty.mkdir()
+    assert cli_main(["build", "--seeds", str(empty), "--docs", str(tmp_path / "d"), "--index", str(tmp_path / "i"), "-q"]) == 3
+    assert "no seed files found" in capsys.readouterr().out
+
+
+def test_importing_the_package_raises_no_warning():
+    code = "import generator.pipeline, generator.index, whoosh, whoosh.fields, whoosh.qparser"
+    result = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def build_site(tmp_path: Path, seeds: Path) -> Path:
+    """The project's mkdocs.yml and templates over a docs/ built from `seeds`."""
+    site_root = tmp_path / "project"
+    site_root.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", site_root / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", site_root / "overrides")
+    shutil.copytree(ROOT / "docs", site_root / "docs", ignore=shutil.ignore_patterns("articles", ".archive-manifest.json"))
+    run_build(site_root, seeds)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
+        cwd=site_root, capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": ""},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site_root / "site"
+
+
+def test_mkdocs_strict_build_renders_every_article(tmp_path, seed_copy):
+    site = build_site(tmp_path, seed_copy)
+    for name in pages(tmp_path / "project" / "docs"):
+        html = (site / "articles" / name.removesuffix(".md") / "index.html").read_text()
+        assert 'class="archive-meta"' in html
+
+
+def test_seed_html_is_never_emitted_as_markup(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "evil.txt").write_text(
+        "Evil <script>alert(1)</script> headline\n\n"
+        "The body has <img src=x onerror=alert(2)> and [a link](javascript:alert(3)) and more words here.\n\n"
+        "<iframe src=x></iframe> {: onclick=alert(4) } another long sentence of prose follows here.\n"
+    )
+    site = build_site(tmp_path, seeds)
+    html = next((site / "articles").glob("*/index.html")).read_text()
+    elements = _elements(html)
+    assert not [e for e in elements if e[0] in ("iframe", "img")]
+    assert not [e for e in elements if any(k.startswith("on") for k, _ in e[1])]
+    assert not [e for e in elements if any((v or "").strip().lower().startswith("javascript:") for _, v in e[1])]
+    scripts = [e for e in elements if e[0] == "script"]
+    assert all(dict(e[1]).get("src") or "alert" not in e[2] for e in scripts)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as text, in the body and <title>
+
+
+def _elements(html: str) -> list[tuple[str, list, str]]:
+    """(tag, attributes, text) of every element, as a browser's parser sees them."""
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, list, str]] = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, attrs, ""))
+
+        def handle_data(self, data):
+            if found and found[-1][0] == "script":
+                found[-1] = (found[-1][0], found[-1][1], found[-1][2] + data)
+
+    Collector().feed(html)
+    return found
