@@ -108,7 +108,7 @@ def _score(candidate: Candidate, context: frozenset[str]) -> tuple:
     kind_rank = {"country": 3, "region": 2, "city": 1, "state": 0}.get(candidate.place.kind, 0)
     weight = math.log10(max(candidate.population, 1)) + (0.5 if candidate.primary else 0.0)
     if candidate.place.country in context:
-        weight += 1.0
+        weight += 0.5  # tips namesakes of similar size; never outweighs a 3x larger place
     return (kind_rank >= 2, weight, kind_rank, candidate.place.name)
 
 

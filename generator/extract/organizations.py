@@ -106,6 +106,11 @@ def _scan_run(run: str, defined: dict[str, str], keywords: frozenset[str], outle
             name = _org_name(surface, defined, keywords, outlets)
             if name and j + 1 < len(tokens) and tokens[j + 1].group(0).rstrip(".,") in _title_words():
                 name = None  # "Chief Cabinet Secretary X": a title, not an organization
+            if name and not registry_name(surface) and j + 2 < len(tokens) and tokens[j + 1].group(0) == "of":
+                tail = tokens[j + 2].group(0).rstrip(".,’'")
+                if tail[:1].isupper():
+                    surface = run[a : tokens[j + 2].start() + len(tail)]
+                    name, j = _trim(surface), j + 2  # "Royal Bank of Scotland", "University of Oxford"
             if name:
                 found = (a, a + len(surface), name, j)
                 break

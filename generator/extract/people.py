@@ -24,6 +24,7 @@ NAME_RUN = re.compile(rf"(?<![\w'’\-]){CAP}(?:\s+(?:{PARTICLE}\s+)*{CAP})*")
 POSSESSIVE = re.compile(r"[’']s?$")
 DEMONYM_END = re.compile(r"(?:ian|ean|an|ese|ish|i|ic|ch|ine|ite)$")
 ROLE_WALK_STOP = re.compile(r"^[a-z]")
+HYPHENATED_ROLE = re.compile(r"^[A-Z][a-z]+-[a-z]+$")  # "Fly-half", "Co-founder": names capitalize both parts
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ def _peelable(token: str, rest: list[str] | None = None) -> bool:
     return (
         bare in function_words()
         or bare.lower() in role_nouns()
+        or bool(HYPHENATED_ROLE.match(bare))
         or country
         or bare in _title_words()
         or (token.isupper() and len(token) <= 5)
@@ -216,7 +218,7 @@ def _role_before(text: str, start: int) -> str | None:
     return role or None
 
 
-APPOSITIVE = re.compile(r"^[’']?s?,\s+(?P<role>(?:(?:the|a|an)\s+)?[^,.;:\"“”]{3,90}?),")
+APPOSITIVE = re.compile(r"^[’']?s?,\s+(?!(?:and|or|but|who|which|whose|where|when|while|as|if)\b)(?P<role>(?:(?:the|a|an)\s+)?[^,.;:\"“”]{3,90}?),")
 
 
 def _appositive_role(text: str, end: int) -> str | None:
@@ -240,7 +242,13 @@ class PersonRegister:
     roles: dict[str, str] = field(default_factory=dict)
 
     def add(self, mention: PersonMention) -> str:
-        canonical = self.canonical(mention.name) if len(mention.name.split()) == 1 else self._merge(mention.name)
+        tokens = mention.name.split()
+        if len(tokens) == 2 and tokens[0] in _honorific_genders():
+            canonical = self.canonical(tokens[1])  # "Mr Abbas" is the Mahmoud Abbas named before
+        elif len(tokens) == 1:
+            canonical = self.canonical(mention.name)
+        else:
+            canonical = self._merge(mention.name)
         canonical = canonical or mention.name
         if canonical not in self.people:
             self.people[canonical] = mention
@@ -261,7 +269,11 @@ class PersonRegister:
         for known in self.people:
             if _name_key(known) == key:
                 return known
-        matches = [known for known in self.people if _name_key(known).split()[-1:] == key.split()[-1:] and len(key.split()) == 1]
+        matches = [
+            known
+            for known in self.people
+            if _name_key(known).split()[-1:] == key.split()[-1:] and len(key.split()) == 1 and known.split()[0] not in _honorific_genders()
+        ]
         return matches[0] if len(matches) == 1 else (matches[0] if matches else None)
 
     def gender(self, name: str) -> str | None:

@@ -39,13 +39,15 @@ def find_places(
                 if any(a < end and start < b for a, b in blocked):
                     if not _org_headed_by_place(text, start, end, organizations[t_index]):
                         continue
-                surface_clean = re.sub(r"[’']s$", "", surface)
+                surface_clean = re.sub(r"[’']s?$", "", surface)
                 if surface_clean in function_words() or surface_clean in person_tokens:
                     continue
                 candidate = gazetteer.lookup(surface_clean, frozenset(context))
                 if candidate is None:
                     continue
                 place = candidate.place
+                if start > run.start() and not _after_modifier(text[run.start() : start], gazetteer):
+                    continue  # the tail of a longer name: "Wells Fargo", "Comedy Central"
                 if not _accept(text, start, end, surface_clean, candidate, gazetteer, lowercase_words, context):
                     continue
                 found.append((t_index, start, place))
@@ -124,6 +126,29 @@ def _org_headed_by_place(text: str, start: int, end: int, organizations: list[Or
     return bool(re.match(r"\s+(?:[Pp]rovince|[Gg]overnorate|[Rr]egion|[Dd]istrict|[Cc]ounty|[Oo]blast)\b", text[end:]))
 
 
+FUNCTION_BEFORE_PLACE = {"and", "or", "the", "of", "at", "on", "by", "for", "with", "against", "over", "says", "said", "visited", "visit", "left", "reached", "hit", "struck", "bombed", "shelled", "captured", "liberated", "attacked", "besieged", "entered", "leave", "leaving", "reaching", "both", "nor", "than", "like", "including", "as", "where", "while"}
+
+
+PRECISE_LOCATIVES = {"near", "outside", "around", "across", "towards", "toward", "via", "through", "throughout"}
+DIRECTIONS = {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Greater", "Upper", "Lower", "Inner", "Outer", "Old", "New", "Northeast", "Northwest", "Southeast", "Southwest"}
+
+
+def _after_modifier(head: str, gazetteer: Gazetteer) -> bool:
+    """Whether the words of a capitalized run before a place still leave it a place:
+    directions ("Northern Syria"), other places ("Aleppo Dahret Awad"), titles."""
+    tokens = head.split()
+    if not tokens:
+        return True
+    last = re.sub(r"[’']s$", "", tokens[-1].rstrip(",."))
+    return last in DIRECTIONS or last in function_words() or gazetteer.lookup(last) is not None or last.endswith(("’s", "'s"))
+
+
+def _title_case(text: str) -> bool:
+    """A headline written in Title Case capitalizes nearly every word."""
+    tokens = [t for t in re.findall(r"[A-Za-z][\w'’-]*", text) if len(t) > 3]
+    return len(tokens) >= 3 and sum(t[0].isupper() for t in tokens) >= 0.8 * len(tokens)
+
+
 def _accept(text, start, end, surface, candidate, gazetteer, lowercase_words, context) -> bool:
     place = candidate.place
     if place.kind in ("country", "region", "state"):
@@ -132,8 +157,26 @@ def _accept(text, start, end, surface, candidate, gazetteer, lowercase_words, co
         return False
     before = re.findall(r"[\w'’-]+", text[max(0, start - 30) : start])
     after = re.findall(r"[\w'’-]+", text[end : end + 30])
-    locative = bool(before) and before[-1].lower() in gazetteer.locatives
+    locative = bool(before) and before[-1].lower() in gazetteer.locatives and [w.lower() for w in before[-2:]] != ["according", "to"]
     place_noun = bool(after) and after[0].lower() in gazetteer.place_nouns
+    if re.match(r"\s+\w*\d", text[end : end + 8]):
+        return False  # "Nokia 6600", "Orange E200": a product
+    if before and before[-1] == "the" and not place_noun:
+        return False  # "the Halifax": a company or team named after a town
+    small = candidate.population < 50_000
+    precise = bool(before) and before[-1].lower() in PRECISE_LOCATIVES
+    if small and not place_noun and not precise and place.country not in context:
+        return False  # a small town needs its country in the article, a place noun or "near"
+    followed_by_name = re.match(r" [A-Z][a-z]", text[end : end + 3]) is not None
+    if followed_by_name and not place_noun and not locative and not _title_case(text):
+        return False  # the head of a longer name: "Golden Globe", "Mercedes Smart"
+    glued = text[max(0, start - 1) : start] == " " and bool(before) and before[-1].islower() and not before[-1].endswith("ed")
+    if glued and before[-1] not in gazetteer.locatives and before[-1] not in gazetteer.place_nouns and before[-1] not in FUNCTION_BEFORE_PLACE:
+        if candidate.population < 1_000_000:
+            return False  # "car maker Mercedes", "subsidiary Fuso": a name of something else
+    exact = surface == place.name
+    if not exact and candidate.population < 1_000_000 and place.country not in context and not place_noun and not locative:
+        return False  # an alternate spelling ("God" for Göd, "Fuso" for Fusō) needs more evidence
     sentence_initial = start == 0 or bool(re.search(r"[.!?:\"“]\s*$", text[:start]))
     if surface.lower() in lowercase_words:
         return locative or place_noun
@@ -141,6 +184,6 @@ def _accept(text, start, end, surface, candidate, gazetteer, lowercase_words, co
         return True
     if sentence_initial and candidate.population < settings.PLACE_MIN_POPULATION_BARE * 5:
         return False
-    if place.country in context and not sentence_initial:
+    if place.country in context and not sentence_initial and not small:
         return True
     return candidate.population >= settings.PLACE_MIN_POPULATION_BARE

@@ -40,9 +40,10 @@ TIME_WORDS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today
 LEADING_TIME = re.compile(rf"^\s*(?:,\s*)?(?:(?:on\s+)?{TIME_WORDS}\s*,?\s*)+", re.I)
 TRAILING_TIME = re.compile(rf"(?:\s+(?:on\s+)?{TIME_WORDS})+\s*$", re.I)
 LISTENER = re.compile(
-    r"^\s*(?:reporters|journalists|the press|the media|a news conference|a press conference|a briefing|"
-    r"lawmakers|parliament|the (?:BBC|newspaper|broadcaster|agency|channel|station|audience|crowd|committee|court)|"
-    r"(?:[A-Z][\w.-]*\s?){1,4})(?=[\s,.:;]|$)"
+    r"^\s*(?:reporters|journalists|the press|the media|lawmakers|parliament|delegates|supporters|students|"
+    r"(?:the|a|an)\s+(?:[a-z-]+\s+){0,2}(?:newspaper|paper|broadcaster|agency|channel|station|audience|crowd|"
+    r"committee|court|magazine|website|programme|program|show|conference|briefing|summit|meeting|parliament|assembly|house|inquiry|hearing)|"
+    r"(?:(?:the|a|an)\s+)?(?:[a-z]+\s+)?(?:[A-Z][\w.&'’-]*\s?){1,5})(?=[\s,.:;]|$)"
 )
 PRONOUN_SUBJECT = re.compile(r"(?:^|\s)(?P<pronoun>he|she|He|She)\s*$")
 ROLE_ANAPHOR = re.compile(r"(?:^|\s)(?P<det>[Tt]he|[Tt]his|[Tt]hat)\s+(?P<mods>(?:[\w’'-]+\s+){0,3}?)(?P<noun>[a-z]+)\s*$")
