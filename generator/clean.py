@@ -35,6 +35,11 @@ SOURCE_LINE = re.compile(
     r"|republished (?:from|with permission from|courtesy of)|first published (?:at|on|in|by)|courtesy of)\s*:?\s*(?P<src>.+)$",
     re.I,
 )
+BYLINE_ROLE = re.compile(
+    r"^(?:[A-Z][\w.'’-]+\s+){0,3}[A-Z][\w.'’-]+,?\s+(?:[A-Za-z&]+\s+){0,3}"
+    r"(?:correspondent|reporter|editor|writer|journalist|columnist|contributor|desk|bureau)s?$",
+    re.I,
+)
 COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s)", re.I)
 PHOTO_CREDIT_LEAD = re.compile(r"^(?:©|\(c\)|photo:|image:|picture:)\s*[^/\n]{1,40}/\s*", re.I)
 CAPTION_PREFIX = re.compile(r"^(?:image caption|photo caption|caption|pictured|file photo|photo|picture|image|above|top|below)\s*[:—–-]\s*", re.I)
@@ -148,6 +153,8 @@ def _features(raw_line: str, script: str, repeated: frozenset[str]) -> dict:
 def _meta_kind(text: str, n_words: int) -> str | None:
     if BYLINE.match(text) and n_words <= 12:
         return "byline"
+    if n_words <= 8 and BYLINE_ROLE.match(text) and not TERMINAL.search(text):
+        return "byline"
     if SOURCE_LINE.match(text) and n_words <= 20:
         return "source"
     if COPYRIGHT.match(text) and n_words <= 15 and not PHOTO_CREDIT_LEAD.match(text):
@@ -227,6 +234,8 @@ def _choose_title(features: list[dict], first_prose: int, raw: RawDocument) -> i
     if not candidates:
         return None
     candidates = [i for i in candidates if not features[i]["repeated"]] or candidates
+    candidates = [i for i in candidates if not _site_header(features[i]["text"])] or candidates
+    candidates = [i for i in candidates if features[i]["words"] >= 4] or candidates
     headlines = [i for i in candidates if not _section_label(features[i]["text"])] or candidates
     anchors = [i for i in head if features[i]["meta"] in ("byline", "date")]
     if anchors:
@@ -234,6 +243,12 @@ def _choose_title(features: list[dict], first_prose: int, raw: RawDocument) -> i
         if before:
             return before[0]
     return headlines[0]
+
+
+def _site_header(text: str) -> bool:
+    """ "The Guardian - Back to home", "BBC News | Home": a site's name and a link."""
+    parts = re.split(r"\s+[-–—|:]\s+", text, maxsplit=1)
+    return len(parts) == 2 and _is_outlet_label(parts[0])
 
 
 def _section_label(text: str) -> bool:

@@ -52,6 +52,7 @@ BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 # Well-formed multi-byte UTF-8 sequences: a file with more of these than bad bytes is UTF-8
 # with a few damaged bytes, not a legacy single-byte encoding.
 UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+LATIN_MISREAD = re.compile(r"[\u00c0-\u00ff]{3,}")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -124,10 +125,30 @@ def _decode(data: bytes, warnings: list[str]) -> tuple[str, str]:
     if valid >= bad or bad / max(len(lenient), 1) <= settings.MAX_INVALID_UTF8_SHARE and valid:
         warnings.append(f"{bad} invalid UTF-8 byte sequence(s) replaced with U+FFFD")
         return lenient, "utf-8 (repaired)"
+    western = _plausible_cp1252(data)
+    if western is not None:
+        return western, "cp1252"
     match = charset_normalizer.from_bytes(data).best()
     if match is None:
         raise SeedError("is not text in any encoding the reader recognizes; save it as UTF-8")
     return str(match), match.encoding
+
+
+def _plausible_cp1252(data: bytes) -> str | None:
+    """Western text with a few accented letters, curly quotes and dashes: detectors guess
+    wildly on so few high bytes, so cp1252 is taken when it reads like a Latin language
+    (accents inside words) rather than like another script misread (whole words of
+    accented letters, as Cyrillic in cp1252 gives)."""
+    high = sum(b >= 0x80 for b in data)
+    if not high or high > 0.1 * len(data):
+        return None
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    if LATIN_MISREAD.search(text):
+        return None
+    return text
 
 
 def _guess_utf16_without_bom(data: bytes) -> tuple[str, str] | None:

@@ -14,7 +14,7 @@ import gender_guesser.detector
 from generator import resources
 from generator.extract.organizations import _keywords as org_keywords
 from generator.extract.organizations import _outlet_aliases, registry_name
-from generator.extract.text import fold
+from generator.extract.text import fold, title_case
 from generator.gazetteer import gazetteer
 
 UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽḨ"
@@ -22,8 +22,8 @@ CAP = rf"(?:(?:[{UPPER}]\.){{2,}}|[{UPPER}][a-z]{{0,2}}\.(?=\s+[{UPPER}])|[{UPPE
 PARTICLE = r"(?:de|da|di|del|della|der|den|van|von|la|le|du|dos|das|bin|ibn|bint|al|el|ben|abu|ter|ten|y|zu|af)"
 NAME_RUN = re.compile(rf"(?<![\w'’\-]){CAP}(?:\s+(?:{PARTICLE}\s+)*{CAP})*")
 POSSESSIVE = re.compile(r"[’']s?$")
-DEMONYM_END = re.compile(r"(?:ian|ean|an|ese|ish|i|ic|ch|ine|ite)$")
 ROLE_WALK_STOP = re.compile(r"^[a-z]")
+CALENDAR_WORDS = {"May", "March", "June", "July", "August", "April", "Monday", "Friday", "Sunday"}  # surnames too
 HYPHENATED_ROLE = re.compile(r"^[A-Z][a-z]+-[a-z]+$")  # "Fly-half", "Co-founder": names capitalize both parts
 
 
@@ -71,8 +71,15 @@ def given_name_gender(token: str) -> str | None:
     return None
 
 
+@cache
+def _demonyms() -> frozenset[str]:
+    return frozenset(resources.places()["demonyms"])
+
+
 def is_demonym(token: str) -> bool:
-    return bool(DEMONYM_END.search(token)) and given_name_gender(token) is None and len(token) > 3
+    """A nationality adjective, from the list in data/places.yml (plural forms too)."""
+    bare = token.rstrip("’'")
+    return bare in _demonyms() or (bare.endswith("s") and bare[:-1] in _demonyms())
 
 
 def _is_place(token_or_phrase: str) -> bool:
@@ -101,11 +108,11 @@ def _peelable(token: str, rest: list[str] | None = None) -> bool:
     country = _is_country(bare) and not lone_surname
     return (
         bare in function_words()
-        or bare.lower() in role_nouns()
+        or (bare.lower() in role_nouns() and not bare.isupper())
         or bool(HYPHENATED_ROLE.match(bare))
         or country
         or bare in _title_words()
-        or (token.isupper() and len(token) <= 5)
+        or (token.isupper() and len(token) <= 5 and not (len(rest) == 1 and len(token) <= 3 and not rest[0].isupper()))
         or is_demonym(token)
         or bare in org_keywords()
         or (_is_place(bare) and given_name_gender(bare) is None)
@@ -116,6 +123,7 @@ def person_mentions(text: str, surnames_hint: frozenset[str] = frozenset()) -> l
     """Every run in `text` that names a person. `surnames_hint` holds words used alone as
     the subject of a speech verb somewhere in the article (evidence of a surname)."""
     out: list[PersonMention] = []
+    headline = title_case(text)  # every word capitalized: a run is no evidence of a name
     for m in NAME_RUN.finditer(text):
         run = m.group(0)
         tokens = run.split()
@@ -129,13 +137,23 @@ def person_mentions(text: str, surnames_hint: frozenset[str] = frozenset()) -> l
                 tokens[-1] = POSSESSIVE.sub("", tokens[-1])
                 break
         peeled: list[str] = []
+        titles_at = [
+            i for i, t in enumerate(tokens[:-1]) if t.rstrip(".") in _title_words() or (t.lower() in role_nouns() and not t.isupper())
+        ]
+        if titles_at and len(tokens) - titles_at[-1] - 1 >= 1:
+            cut = titles_at[-1] + 1  # "Senate Majority Leader | Chuck Schumer": all before the last title is role
+            peeled, tokens = tokens[:cut], tokens[cut:]
         while len(tokens) > 1 and _peelable(tokens[0], tokens[1:]):
             peeled.append(tokens.pop(0))
+        if len(tokens) >= 3 and given_name_gender(tokens[1]) and not given_name_gender(tokens[0]) and not _initials(tokens[0], 0, tokens):
+            peeled.append(tokens.pop(0))  # "Taoiseach Leo Varadkar": a title the lists do not know
         while tokens and tokens[0].lower() in _particles():
             tokens.pop(0)
         if not (1 <= len(tokens) <= 4):
             continue
-        if any(t.rstrip(".") in org_keywords() or (t.isupper() and len(t.rstrip(".")) > 1) for t in tokens):
+        if any(t in function_words() and t not in CALENDAR_WORDS for t in tokens[1:]) or (headline and not titled_run(peeled)):
+            continue
+        if any(t.rstrip(".") in org_keywords() or (t.isupper() and len(t.rstrip(".")) > 1 and not _initials(t, i, tokens)) for i, t in enumerate(tokens)):
             continue
         name = " ".join(tokens)
         if len(tokens) == 1 and peeled and peeled[-1].rstrip(".") in _honorific_genders():
@@ -172,6 +190,15 @@ def person_mentions(text: str, surnames_hint: frozenset[str] = frozenset()) -> l
             )
         )
     return out
+
+
+def titled_run(peeled: list[str]) -> bool:
+    return any(p.rstrip(".") in _title_words() for p in peeled)
+
+
+def _initials(token: str, index: int, tokens: list[str]) -> bool:
+    """ "MAN Siddique", "JK Rowling": capital initials before a surname."""
+    return index == 0 and len(token) <= 3 and len(tokens) >= 2 and tokens[1][:1].isupper() and not tokens[1].isupper()
 
 
 def _find_token_offset(run: str, token: str, after: int) -> int:

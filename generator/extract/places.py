@@ -12,6 +12,8 @@ import re
 from generator import settings
 from generator.extract.people import PersonMention, function_words
 from generator.extract.organizations import OrgMention
+from generator.extract.sources import is_outlet_name
+from generator.extract.text import title_case
 from generator.gazetteer import Gazetteer
 from generator.model import Place
 
@@ -34,13 +36,14 @@ def find_places(
     found: list[tuple[int, int, Place]] = []
     for t_index, text in enumerate(texts):
         blocked = [(m.start, m.end) for m in people[t_index]] + [(o.start, o.end) for o in organizations[t_index]]
+        blocked += [(m.start(), m.end()) for m in FEATURE.finditer(text)]  # "South China Sea" is not China
         for run in CAPITALIZED_RUN.finditer(text):
             for start, end, surface in _spans(run.group(0), run.start()):
                 if any(a < end and start < b for a, b in blocked):
                     if not _org_headed_by_place(text, start, end, organizations[t_index]):
                         continue
                 surface_clean = re.sub(r"[’']s?$", "", surface)
-                if surface_clean in function_words() or surface_clean in person_tokens:
+                if surface_clean in function_words() or surface_clean in person_tokens or is_outlet_name(surface_clean):
                     continue
                 candidate = gazetteer.lookup(surface_clean, frozenset(context))
                 if candidate is None:
@@ -75,6 +78,10 @@ def find_places(
 
 NAME = r"[A-Z][\w'’]*(?:[ -](?:al-|el-|ad-|as-|an-)?[A-Z][\w'’]*){0,2}"
 PLACE_NOUN_AFTER = re.compile(rf"(?<![\w'’-])(?P<name>{NAME})\s+(?P<noun>province|governorate|region|neighbou?rhood|district|village|town|suburb|oblast|prefecture|municipality|countryside|mountains|valley)\b")
+FEATURE = re.compile(
+    rf"(?<![\w'’-])(?P<name>(?:[A-Z][\w'’]*\s+){{0,3}}(?:Sea|Ocean|Reef|Strait|Straits|Gulf|Bay|Lake|Island|Islands|Mountains|Valley|Desert|Peninsula|Canal|Heights|Plateau|Delta))\b"
+    r"|\b(?P<river>(?:River|Lake|Mount|Mt\.?)\s+[A-Z][\w'’]+)"
+)
 NOUN_OF = re.compile(rf"\b(?:island|islands|city|town|village|province|region|district|neighbou?rhood|suburb|mountains|governorate|area|outskirts) of (?P<name>{NAME})")
 DIRECTION_OF = re.compile(rf"(?<![\w'’-])(?P<name>{NAME}),?\s+(?:some\s+\d+\s*(?:km|kilometres|kilometers|miles)\s+)?(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)? of (?P<anchor>{NAME})")
 IN_X_COMMA_PLACE = re.compile(rf"\b(?:in|near|at|outside) (?P<name>{NAME}), (?P<anchor>{NAME})(?: (?:province|governorate|region|district|county|state|oblast))?\b")
@@ -82,16 +89,23 @@ IN_X_COMMA_PLACE = re.compile(rf"\b(?:in|near|at|outside) (?P<name>{NAME}), (?P<
 
 def _is_primary_place(gazetteer: Gazetteer, token: str) -> bool:
     candidate = gazetteer.lookup(token)
-    return candidate is not None and (candidate.primary or candidate.place.kind != "city")
+    return candidate is not None and (candidate.place.kind != "city" or (candidate.primary and candidate.population >= 100_000))
 
 
 def _cued_unknown_places(text: str, gazetteer: Gazetteer, known: list[Place]):
     """Places the gazetteer lacks (villages, districts), named with an unmistakable cue:
     "Khan al-Aassal region", "the town of Douma", "Ratian north of Aleppo",
     "in Atbaa, Daraa province"."""
+    for m in FEATURE.finditer(text):
+        name = m.group("name") or m.group("river")
+        name = re.sub(r"^(?:The|the)\s+", "", name)
+        if len(name.split()) >= 2 and name.split()[0] not in function_words() and gazetteer.lookup(name) is None:
+            yield m.start(), name, None
     for pattern in (PLACE_NOUN_AFTER, NOUN_OF, DIRECTION_OF, IN_X_COMMA_PLACE):
         for m in pattern.finditer(text):
             name = m.group("name")
+            if gazetteer.lookup(name) is not None:
+                continue  # a known place: the gazetteer pass has it
             tokens = name.split()
             # "Aleppo Dahret Awad neighborhood": a known place may lead the run
             while len(tokens) > 1 and _is_primary_place(gazetteer, tokens[0]):
@@ -143,12 +157,6 @@ def _after_modifier(head: str, gazetteer: Gazetteer) -> bool:
     return last in DIRECTIONS or last in function_words() or gazetteer.lookup(last) is not None or last.endswith(("’s", "'s"))
 
 
-def _title_case(text: str) -> bool:
-    """A headline written in Title Case capitalizes nearly every word."""
-    tokens = [t for t in re.findall(r"[A-Za-z][\w'’-]*", text) if len(t) > 3]
-    return len(tokens) >= 3 and sum(t[0].isupper() for t in tokens) >= 0.8 * len(tokens)
-
-
 def _accept(text, start, end, surface, candidate, gazetteer, lowercase_words, context) -> bool:
     place = candidate.place
     if place.kind in ("country", "region", "state"):
@@ -168,13 +176,14 @@ def _accept(text, start, end, surface, candidate, gazetteer, lowercase_words, co
     if small and not place_noun and not precise and place.country not in context:
         return False  # a small town needs its country in the article, a place noun or "near"
     followed_by_name = re.match(r" [A-Z][a-z]", text[end : end + 3]) is not None
-    if followed_by_name and not place_noun and not locative and not _title_case(text):
-        return False  # the head of a longer name: "Golden Globe", "Mercedes Smart"
+    well_known = place.kind in ("country", "region", "state") or (candidate.primary and candidate.population >= 100_000)
+    if followed_by_name and not place_noun and not title_case(text) and not (locative and well_known):
+        return False  # the head of a longer name: "Golden Globe", "Ren'ai Reef", "Mercedes Smart"
     glued = text[max(0, start - 1) : start] == " " and bool(before) and before[-1].islower() and not before[-1].endswith("ed")
     if glued and before[-1] not in gazetteer.locatives and before[-1] not in gazetteer.place_nouns and before[-1] not in FUNCTION_BEFORE_PLACE:
         if candidate.population < 1_000_000:
             return False  # "car maker Mercedes", "subsidiary Fuso": a name of something else
-    exact = surface == place.name
+    exact = surface.casefold() == place.name.casefold()
     if not exact and candidate.population < 1_000_000 and place.country not in context and not place_noun and not locative:
         return False  # an alternate spelling ("God" for Göd, "Fuso" for Fusō) needs more evidence
     sentence_initial = start == 0 or bool(re.search(r"[.!?:\"“]\s*$", text[:start]))

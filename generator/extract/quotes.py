@@ -250,7 +250,7 @@ def _subject(unit, a, b, cue, spans, mentions, state, sentence_speaker):
         speaker = sentence_speaker or _main_subject(unit, a, cue.start, mentions, state)
         return speaker, None, (cue.start, cue.start)
 
-    if not stripped.strip() or stripped.rstrip().endswith((",", ":")) and not _ends_with_name(stripped, mentions, left_start, unit):
+    if not stripped.strip() or stripped.rstrip().endswith((",", ":")) and not _ends_with_name(stripped, mentions, left_start, unit, state.register):
         return _inverted(unit, cue, b, mentions, state)
 
     pronoun = PRONOUN_SUBJECT.search(stripped)
@@ -267,6 +267,10 @@ def _subject(unit, a, b, cue, spans, mentions, state, sentence_speaker):
     if mention is not None:
         name = state.register.add(mention)
         return name, None, (_role_start(unit, left_start, mention.start), subject_end)
+    if appositive:
+        head = re.search(r"([A-Z][\w’'-]+)\s*$", stripped[: appositive.start()])
+        if head and state.register.canonical(head.group(1)):
+            return state.register.canonical(head.group(1)), None, (left_start + head.start(1), subject_end)
 
     possessive = POSSESSIVE_ROLE.search(stripped)
     if possessive and possessive.group("noun") in role_nouns():
@@ -310,11 +314,15 @@ def _role_start(unit: str, floor: int, start: int) -> int:
     return position
 
 
-def _ends_with_name(stripped: str, mentions, left_start: int, unit: str) -> bool:
+def _ends_with_name(stripped: str, mentions, left_start: int, unit: str, register: PersonRegister) -> bool:
     """ "X, the foreign minister," or "The envoy, X," before the verb: the subject is X."""
     appositive = APPOSITIVE_TAIL.search(stripped)
     if appositive is not None and _mention_ending_at(mentions, left_start + appositive.start(), unit) is not None:
         return True
+    if appositive is not None:
+        head = re.search(r"([A-Z][\w’'-]+)\s*$", stripped[: appositive.start()])
+        if head and register.canonical(head.group(1)):
+            return True
     return _mention_ending_at(mentions, left_start + len(stripped.rstrip().rstrip(",")), unit) is not None
 
 
@@ -327,11 +335,17 @@ def _strip_adverbs(left: str) -> str:
         text = text[: m.start()]
 
 
+OF_AFFILIATION = re.compile(r"^\s+(?:of|from|at|with)\s+[^,;:\"“”()]{1,70}?[\s,]*$")
+
+
 def _mention_ending_at(mentions: list[PersonMention], end: int, unit: str) -> PersonMention | None:
+    """The person whose name ends at `end`, or is followed only by an affiliation
+    ("Stacy Rasgon of Bernstein")."""
     for mention in mentions:
-        if mention.possessive:
+        if mention.possessive or mention.end > end:
             continue
-        if mention.end <= end and not unit[mention.end : end].strip(" ,’'"):
+        between = unit[mention.end : end]
+        if not between.strip(" ,’'") or OF_AFFILIATION.match(between):
             return mention
     return None
 

@@ -17,6 +17,7 @@ from functools import cache
 
 from generator import resources
 from generator.clean import BYLINE, COPYRIGHT, SOURCE_LINE
+from generator.extract.people import person_mentions
 from generator.extract.text import DOMAIN, EMAIL, URL
 from generator.model import CleanDocument, LineKind
 
@@ -59,6 +60,16 @@ def outlet_named(text: str) -> str | None:
     return None
 
 
+def is_outlet_name(text: str) -> bool:
+    """Whether `text` is exactly one of the registry's outlet names or aliases."""
+    return text.strip() in _outlet_names()
+
+
+@cache
+def _outlet_names() -> frozenset[str]:
+    return frozenset(a for o in resources.outlets() for a in (o.name, *o.aliases))
+
+
 def outlets_in_addresses(text: str) -> list[str]:
     found = []
     for m in list(URL.finditer(text)) + list(EMAIL.finditer(text)) + list(DOMAIN.finditer(text)):
@@ -79,15 +90,81 @@ def _unregistered_domain(text: str) -> str | None:
     return None
 
 
+NEWSPAPER_WORDS = re.compile(
+    r"\b(?:Post|Times|Star|News|Daily|Herald|Journal|Tribune|Gazette|Telegraph|Mirror|Express|Chronicle|Observer|"
+    r"Guardian|Independent|Standard|Mail|Sun|Record|Courier|Echo|Press|Review|Globe|Today|Weekly|Monitor|Wire|"
+    r"Dispatch|Bulletin|Sentinel|Examiner|Inquirer|Register|Argus|Advertiser|Leader|Voice|Insider|Report)\b"
+)
+SECTION_WORDS = {"World", "US", "U.S.", "UK", "Local", "National", "International", "Business", "Latest", "Top", "Breaking",
+                 "More", "Sports", "Sport", "Politics", "Tech", "Technology", "Science", "Health", "Opinion", "Live", "Video",
+                 "Home", "All", "Your", "Good", "Bad", "Fake", "Headline", "Headlines", "Today's"}
+LEGAL_SUFFIX = re.compile(r"[\s,]+(?:Ltd\.?|Limited|Inc\.?|LLC|plc|PLC|DAC|GmbH|S\.?A\.?|AG|Corp\.?|Pty)\b.*$")
+COPYRIGHT_HOLDER = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?,?\s*(?P<holder>[A-Z][\w.&'’ -]{1,60}?)(?:[.,]|\s+all rights|\s*$)", re.I)
+TOLD_OUTLET = re.compile(r"\b(?:told|said to|in an interview with|speaking to)\s+(?:the\s+)?(?P<name>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})")
+
+
+def site_name_from_title(html_title: str | None, headline: str | None) -> str | None:
+    """ "Chipmaker unveils faster AI processor - TechWire" -> "TechWire"."""
+    if not html_title:
+        return None
+    parts = [p.strip() for p in re.split(r"\s+[-–—|·:]\s+", html_title) if p.strip()]
+    if len(parts) < 2:
+        return None
+    key = " ".join((headline or "").split()).casefold()
+    rest = [p for p in parts if p.casefold() != key]
+    if len(rest) == len(parts):
+        return None  # the <title> is not headline + site name
+    return rest[-1] if len(rest[-1].split()) <= 5 else None
+
+
+def newspaper_name(text: str) -> str | None:
+    """A line that is a newspaper's name: "Bristol Post", "The Daily Star"."""
+    tokens = text.split()
+    if not (1 <= len(tokens) <= 5) or not NEWSPAPER_WORDS.search(text) or re.search(r"[.!?,:|/]", text):
+        return None
+    if not all(t[:1].isupper() or t in ("of", "the", "and", "&") for t in tokens):
+        return None
+    if any(t in SECTION_WORDS for t in tokens) and all(t in SECTION_WORDS or NEWSPAPER_WORDS.fullmatch(t) or t in ("The", "the", "&", "and") for t in tokens):
+        return None  # "World News", "Daily News": a section, not a name
+    return text.strip()
+
+
+def copyright_holder(text: str) -> str | None:
+    before = text.split("©")[0].strip() if "©" in text else ""
+    if before and newspaper_name(before):
+        return before
+    m = COPYRIGHT_HOLDER.search(text)
+    if not m:
+        return None
+    holder = LEGAL_SUFFIX.sub("", m.group("holder")).strip(" .,-")
+    return holder if holder and len(holder.split()) <= 5 else None
+
+
 def extract_sources(doc: CleanDocument) -> Sources:
     scores: Counter[str] = Counter()
     labels: list[str] = []
     stated: list[str] = []
     authors: list[str] = []
     copyright_holders: list[str] = []
+    unregistered: list[str] = []  # site names not in the registry, strongest first
     fallback_domain = None
+    title_line = doc.title_line
+    from_title = site_name_from_title(doc.raw.html_title, title_line.text if title_line else None)
+    if from_title:
+        named = outlet_named(from_title)
+        if named:
+            scores[named] += 3
+        else:
+            unregistered.append(from_title)
+    before_title = True
     for line in doc.lines:
         text = line.text
+        if line.kind is LineKind.TITLE:
+            before_title = False
+        if before_title and line.kind in (LineKind.CHROME, LineKind.META) and not outlet_named(text):
+            name = newspaper_name(text)
+            if name and name not in unregistered:
+                unregistered.append(name)
         if line.kind is LineKind.CHROME:
             for name in outlets_in_addresses(text):
                 scores[name] += 3
@@ -107,20 +184,31 @@ def extract_sources(doc: CleanDocument) -> Sources:
                 stated.append(outlet_named(source) or source)
             elif line.reason == "byline":
                 m = BYLINE.match(text)
-                if m:
-                    for author in _split_authors(m.group("who")):
-                        if author not in authors:
-                            authors.append(author)
+                names = _split_authors(m.group("who")) if m else [p.name for p in person_mentions(text)][:1]
+                for author in names:
+                    if author not in authors:
+                        authors.append(author)
             elif line.reason == "copyright":
                 named = outlet_named(text)
                 if named:
                     copyright_holders.append(named)
                     scores[named] += 1
+                elif copyright_holder(text):
+                    unregistered.append(copyright_holder(text))
             elif line.reason == "date":
                 named = outlet_named(text)
                 if named:
                     scores[named] += 2
-        elif line.kind is LineKind.CAPTION:
+        elif line.kind is LineKind.TEXT:
+            for m in TOLD_OUTLET.finditer(text):
+                named = outlet_named(m.group("name"))
+                if named:
+                    scores[named] += 1  # "told Al Jazeera": the outlet's own reporting
+        if line.kind is LineKind.CHROME and ("©" in text or re.match(r"(?i)copyright\b", text)) and not outlet_named(text):
+            holder = copyright_holder(text)
+            if holder:
+                unregistered.append(holder)
+        if line.kind is LineKind.CAPTION:
             m = re.search(r"\s[-–—|]\s+([^-–—|]{2,40})$", text)
             if m and outlet_named(m.group(1)):
                 scores[outlet_named(m.group(1))] += 2
@@ -142,6 +230,8 @@ def extract_sources(doc: CleanDocument) -> Sources:
         best = max(scores.values())
         order = [name for name, _ in scores.most_common()]
         outlet = next(name for name in order if scores[name] == best)
+    if outlet is None and unregistered:
+        outlet = unregistered[0]
     if outlet is None and fallback_domain:
         outlet = fallback_domain
 

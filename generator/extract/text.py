@@ -76,6 +76,12 @@ def script_share(text: str, script: str) -> float:
     return sum(1 for c in letters if script_of(c) == script) / len(letters)
 
 
+def title_case(text: str) -> bool:
+    """A headline written in Title Case capitalizes nearly every word."""
+    tokens = [t for t in re.findall(r"[A-Za-z][\w'’-]*", text) if len(t) > 3]
+    return len(tokens) >= 3 and sum(t[0].isupper() for t in tokens) >= 0.8 * len(tokens)
+
+
 def is_sentence_like(text: str, min_words: int) -> bool:
     return len(words(text)) >= min_words and bool(TERMINAL.search(text))
 
