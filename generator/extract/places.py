@@ -19,7 +19,8 @@ from generator.model import Place
 
 TOKEN = re.compile(r"[A-Z\u00c0-\u024f][\w'’\-]*|[a-z]+|\S")
 CAPITALIZED_RUN = re.compile(
-    r"(?<![\w'’-])(?:U\.S\.|U\.K\.|[A-Z\u00c0-\u00de\u0100-\u024f][\w'’\-]*)(?:\s+(?:al-|el-|ez-|as-|ad-|of\s+the\s+|of\s+)?[A-Z\u00c0-\u00de\u0100-\u024f][\w'’\-]*){0,3}"
+    r"(?<![\w'’-])(?:U\.S\.|U\.K\.|[A-Z\u00c0-\u00de\u0100-\u024f][\w'’\-]*)"
+    r"(?:\s+(?:al-|el-|ez-|as-|ad-|of\s+the\s+|of\s+|(?:del|de|la|las|los|do|da|di|du|des|upon|on|am|an\s+der|sur|en)\s+)?[A-Z\u00c0-\u00de\u0100-\u024f][\w'’\-]*){0,3}"
 )
 
 
@@ -76,7 +77,7 @@ def find_places(
     return ordered
 
 
-NAME = r"[A-Z][\w'’]*(?:[ -](?:al-|el-|ad-|as-|an-)?[A-Z][\w'’]*){0,2}"
+NAME = r"[A-Z][\w'’]*(?:[ -](?:al-|el-|ad-|as-|an-|(?:del|de|la|las|los|do|da|di|du|des|upon|sur) )?[A-Z][\w'’]*){0,2}"
 PLACE_NOUN_AFTER = re.compile(rf"(?<![\w'’-])(?P<name>{NAME})\s+(?P<noun>province|governorate|region|neighbou?rhood|district|village|town|suburb|oblast|prefecture|municipality|countryside|mountains|valley)\b")
 FEATURE = re.compile(
     rf"(?<![\w'’-])(?P<name>(?:[A-Z][\w'’]*\s+){{0,3}}(?:Sea|Ocean|Reef|Strait|Straits|Gulf|Bay|Lake|Island|Islands|Mountains|Valley|Desert|Peninsula|Canal|Heights|Plateau|Delta))\b"
@@ -84,6 +85,7 @@ FEATURE = re.compile(
 )
 NOUN_OF = re.compile(rf"\b(?:island|islands|city|town|village|province|region|district|neighbou?rhood|suburb|mountains|governorate|area|outskirts) of (?P<name>{NAME})")
 DIRECTION_OF = re.compile(rf"(?<![\w'’-])(?P<name>{NAME}),?\s+(?:some\s+\d+\s*(?:km|kilometres|kilometers|miles)\s+)?(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)? of (?P<anchor>{NAME})")
+RESIDENCE = re.compile(rf"\b[A-Z][\w'’-]+,\s+\d{{1,3}},\s+(?:of|from)\s+(?P<name>{NAME})\b")
 IN_X_COMMA_PLACE = re.compile(rf"\b(?:in|near|at|outside) (?P<name>{NAME}), (?P<anchor>{NAME})(?: (?:province|governorate|region|district|county|state|oblast))?\b")
 
 
@@ -101,7 +103,7 @@ def _cued_unknown_places(text: str, gazetteer: Gazetteer, known: list[Place]):
         name = re.sub(r"^(?:The|the)\s+", "", name)
         if len(name.split()) >= 2 and name.split()[0] not in function_words() and gazetteer.lookup(name) is None:
             yield m.start(), name, None
-    for pattern in (PLACE_NOUN_AFTER, NOUN_OF, DIRECTION_OF, IN_X_COMMA_PLACE):
+    for pattern in (PLACE_NOUN_AFTER, NOUN_OF, DIRECTION_OF, IN_X_COMMA_PLACE, RESIDENCE):
         for m in pattern.finditer(text):
             name = m.group("name")
             if gazetteer.lookup(name) is not None:
@@ -143,8 +145,13 @@ def _org_headed_by_place(text: str, start: int, end: int, organizations: list[Or
 FUNCTION_BEFORE_PLACE = {"and", "or", "the", "of", "at", "on", "by", "for", "with", "against", "over", "says", "said", "visited", "visit", "left", "reached", "hit", "struck", "bombed", "shelled", "captured", "liberated", "attacked", "besieged", "entered", "leave", "leaving", "reaching", "both", "nor", "than", "like", "including", "as", "where", "while"}
 
 
+NOUN_OF_BEFORE = re.compile(r"\b(?:city|town|village|province|region|district|suburb|port|island|neighbou?rhood)\s+of\s+$")
 PRECISE_LOCATIVES = {"near", "outside", "around", "across", "towards", "toward", "via", "through", "throughout"}
 DIRECTIONS = {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Greater", "Upper", "Lower", "Inner", "Outer", "Old", "New", "Northeast", "Northwest", "Southeast", "Southwest"}
+
+
+def followed_by_name_at(text: str, end: int) -> bool:
+    return re.match(r" [A-Z][a-z]", text[end : end + 3]) is not None
 
 
 def _after_modifier(head: str, gazetteer: Gazetteer) -> bool:
@@ -172,11 +179,15 @@ def _accept(text, start, end, surface, candidate, gazetteer, lowercase_words, co
     if before and before[-1] == "the" and not place_noun:
         return False  # "the Halifax": a company or team named after a town
     small = candidate.population < 50_000
-    precise = bool(before) and before[-1].lower() in PRECISE_LOCATIVES
+    precise = bool(before) and before[-1].lower() in PRECISE_LOCATIVES or bool(NOUN_OF_BEFORE.search(text[:start]))
     if small and not place_noun and not precise and place.country not in context:
         return False  # a small town needs its country in the article, a place noun or "near"
+    if precise and not followed_by_name_at(text, end):
+        return True
     followed_by_name = re.match(r" [A-Z][a-z]", text[end : end + 3]) is not None
-    well_known = place.kind in ("country", "region", "state") or (candidate.primary and candidate.population >= 100_000)
+    well_known = place.kind in ("country", "region", "state") or (
+        place.kind == "city" and candidate.primary and candidate.population >= 100_000
+    )
     if followed_by_name and not place_noun and not title_case(text) and not (locative and well_known):
         return False  # the head of a longer name: "Golden Globe", "Ren'ai Reef", "Mercedes Smart"
     glued = text[max(0, start - 1) : start] == " " and bool(before) and before[-1].islower() and not before[-1].endswith("ed")

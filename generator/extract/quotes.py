@@ -180,6 +180,11 @@ def _surname_hint(units: list[str]) -> frozenset[str]:
             token = re.search(r"([A-Z][\w’'-]+)(?:,\s*[^,]{2,120},)?(?:\s+(?:also|further|later|then|has|had))?$", before)
             if token and token.group(1) not in function_words():
                 hint.add(token.group(1))
+            if re.search(r"[\"”»’],?\s*$", before):
+                after = re.match(r"\s+(?:[A-Z][\w.’'-]*\s+){0,4}?([A-Z][\w’'-]+)(?=[\s,.;]|$)", unit[m.end() :])
+                if after and after.group(1) not in function_words():
+                    hint.add(after.group(1))  # '"…," said Kuria Kimani'
+
     return frozenset(hint)
 
 
@@ -216,9 +221,26 @@ def _attribute_unit(index: int, unit: str, state: _State) -> None:
                 if kind == "direct":
                     last_direct_speaker = speaker
             attributed = True
+        if not attributed and sentence_spans:
+            colon = _colon_quote(unit, a, b, sentence_spans, mentions, state)
+            if colon:
+                state.quotes.append([colon[0], colon[1], "direct", index])
+                _note_speaker(state, colon[0])
+                last_direct_speaker = colon[0]
+                continue
         if not attributed and sentence_spans and last_direct_speaker and _only_quotes(unit, a, b, sentence_spans):
             for span in sentence_spans:
                 state.quotes.append([last_direct_speaker, span.inner(unit), "direct", index])
+
+
+def _colon_quote(unit, a, b, spans, mentions, state):
+    """ "X of the University put it bluntly when I spoke to him: "…"": a sentence whose
+    subject is a person and which ends in a quotation introduced by a colon."""
+    last = spans[-1]
+    if last.end < b - 2 or not re.search(r":\s*$", unit[a : last.start]):
+        return None
+    subject = _main_subject(unit, a, last.start, mentions, state)
+    return (subject, last.inner(unit)) if subject else None
 
 
 def _only_quotes(unit: str, a: int, b: int, spans: list[Span]) -> bool:

@@ -52,6 +52,10 @@ def _domains() -> dict[str, str]:
     return {d.lower(): o.name for o in resources.outlets() for d in o.domains}
 
 
+def _kind(name: str) -> str:
+    return next((o.kind for o in resources.outlets() if o.name == name), "outlet")
+
+
 def outlet_named(text: str) -> str | None:
     """The registry outlet a short text names, if any (longest alias first)."""
     for pattern, name in _alias_patterns():
@@ -82,7 +86,9 @@ def outlets_in_addresses(text: str) -> list[str]:
 
 
 def _unregistered_domain(text: str) -> str | None:
-    for m in list(URL.finditer(text)) + list(DOMAIN.finditer(text)) + list(EMAIL.finditer(text)):
+    if EMAIL.search(text):
+        return None  # a contact address names who to write to, not the site
+    for m in list(URL.finditer(text)) + list(DOMAIN.finditer(text)):
         host = m.group(0).lower().split("@")[-1]
         host = re.sub(r"^(?:https?://)?(?:www\.)?", "", host).split("/")[0].rstrip(".")
         if "." in host:
@@ -147,6 +153,7 @@ def extract_sources(doc: CleanDocument) -> Sources:
     authors: list[str] = []
     copyright_holders: list[str] = []
     unregistered: list[str] = []  # site names not in the registry, strongest first
+    agency_lines: list[str] = []
     fallback_domain = None
     title_line = doc.title_line
     from_title = site_name_from_title(doc.raw.html_title, title_line.text if title_line else None)
@@ -159,7 +166,9 @@ def extract_sources(doc: CleanDocument) -> Sources:
     before_title = True
     for line in doc.lines:
         text = line.text
-        if line.kind is LineKind.TITLE:
+        if line.kind is LineKind.TEXT:
+            before_title = False  # the page's head ends where the article text begins
+        if line.kind is LineKind.TEXT:
             before_title = False
         if before_title and line.kind in (LineKind.CHROME, LineKind.META) and not outlet_named(text):
             name = newspaper_name(text)
@@ -197,8 +206,14 @@ def extract_sources(doc: CleanDocument) -> Sources:
                     unregistered.append(copyright_holder(text))
             elif line.reason == "date":
                 named = outlet_named(text)
-                if named:
+                if named and _kind(named) == "agency":
+                    agency_lines.append(named)  # "PTI | Updated …": the agency that wrote it
+                elif named:
                     scores[named] += 2
+                else:
+                    paren = re.search(r"\((?P<name>[A-Z][\w .&'’-]{1,40})\)", text)
+                    if paren:
+                        unregistered.append(paren.group("name").strip())
         elif line.kind is LineKind.TEXT:
             for m in TOLD_OUTLET.finditer(text):
                 named = outlet_named(m.group("name"))
@@ -235,8 +250,10 @@ def extract_sources(doc: CleanDocument) -> Sources:
     if outlet is None and fallback_domain:
         outlet = fallback_domain
 
+    if outlet is None and agency_lines and not unregistered:
+        pass  # an agency byline alone does not say which site the page was captured from
     original = None
-    for candidate in [*stated, *labels, agency, *copyright_holders]:
+    for candidate in [*stated, *labels, agency, *agency_lines, *copyright_holders]:
         if candidate and candidate != outlet:
             original = candidate
             break

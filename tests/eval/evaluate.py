@@ -6,6 +6,7 @@ article text lost. A report, not a test: `make eval` or `python -m tests.eval.ev
 from __future__ import annotations
 
 import argparse
+import re
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,8 @@ from generator.read import read_seed
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = Path(__file__).with_name("gold.yml")
+HELDOUT = Path(__file__).with_name("heldout.yml")
+SUFFIXES = re.compile(r"\s+(?:jr|sr|ii|iii|iv)\.?$")
 
 
 @dataclass
@@ -111,7 +114,9 @@ def evaluate(entries: list[dict]) -> Report:
                     "original_source": article.original_source,
                 }[key]
                 report.notes.append(f"{name}: {key} {got!r}, gold {entry.get(key)!r}")
-        extra, missed = report.speakers.add({fold(s.name) for s in article.speakers}, {fold(s) for s in entry["speakers"]})
+        extra, missed = report.speakers.add(
+            {SUFFIXES.sub("", fold(s.name)) for s in article.speakers}, {SUFFIXES.sub("", fold(s)) for s in entry["speakers"]}
+        )
         if extra or missed:
             report.notes.append(f"{name}: speakers extra {sorted(extra)} missed {sorted(missed)}")
         extra, missed = report.places.add(
@@ -158,13 +163,17 @@ def print_report(title: str, report: Report) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--gold", type=Path, default=GOLD)
+    parser.add_argument("--heldout", type=Path, default=HELDOUT)
     args = parser.parse_args(argv)
     entries = yaml.safe_load(args.gold.read_text(encoding="utf-8"))
     seeds = [e for e in entries if e["file"].startswith("seeds/")]
-    held_out = [e for e in entries if not e["file"].startswith("seeds/")]
+    tuning = [e for e in entries if not e["file"].startswith("seeds/")]
     print_report("Seeds", evaluate(seeds))
-    if held_out:
-        print_report("Held-out articles", evaluate(held_out))
+    if tuning:
+        print_report("Evaluation set 1 (written after the first rules; used for tuning since)", evaluate(tuning))
+    if args.heldout.exists():
+        held_out = yaml.safe_load(args.heldout.read_text(encoding="utf-8"))
+        print_report("Evaluation set 2 (held out)", evaluate(held_out))
     return 0
 
 
