@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 from collections.abc import Iterable
 
 from generator import resources, settings
@@ -185,21 +186,25 @@ def _single_sentence_without_speech(text: str) -> bool:
     return not any(w.lower() in verbs for w in words(text))
 
 
+@cache
+def _outlet_name_pattern() -> re.Pattern:
+    aliases = sorted({a.casefold() for o in resources.outlets() for a in (o.name, *o.aliases) if len(a) > 4}, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in aliases) + r")(?![\w-])")
+
+
+@cache
+def _outlet_labels() -> frozenset[str]:
+    return frozenset(a.casefold() for o in resources.outlets() for a in (o.name, *o.aliases))
+
+
 def _names_outlet(text: str) -> bool:
     """A short line naming an outlet after the article (its standards, its apps)."""
-    lowered = text.casefold()
-    return any(
-        re.search(rf"(?<![\w-]){re.escape(alias.casefold())}(?![\w-])", lowered)
-        for outlet in resources.outlets()
-        for alias in (outlet.name, *outlet.aliases)
-        if len(alias) > 4
-    )
+    return _outlet_name_pattern().search(text.casefold()) is not None
 
 
 def _is_outlet_label(text: str) -> bool:
     """A line that is nothing but an outlet's name (a source label or site name)."""
-    key = text.strip(" .:|-–—").casefold()
-    return any(key == alias.casefold() for outlet in resources.outlets() for alias in (outlet.name, *outlet.aliases))
+    return text.strip(" .:|-–—").casefold() in _outlet_labels()
 
 
 def _is_chrome(f: dict, count_repeats: bool = True) -> bool:
@@ -313,9 +318,11 @@ def caption_text(text: str) -> str:
     text = CAPTION_PREFIX.sub("", text)
     text = CAPTION_CREDIT_END.sub("", text).rstrip()
     text = CREDIT_LABEL_END.sub("", text).rstrip()
-    for outlet in resources.outlets():
-        for alias in (outlet.name, *outlet.aliases):
-            for dash in (" - ", " – ", " — ", " | "):
-                if text.endswith(dash + alias):
-                    return text[: -len(dash + alias)].rstrip()
-    return text
+    return _outlet_suffix_pattern().sub("", text).rstrip()
+
+
+@cache
+def _outlet_suffix_pattern() -> re.Pattern:
+    """ " - Sputnik International" at the end of a caption: the outlet's credit."""
+    aliases = sorted({a for o in resources.outlets() for a in (o.name, *o.aliases)}, key=len, reverse=True)
+    return re.compile(r"\s[-–—|]\s(?:" + "|".join(re.escape(a) for a in aliases) + r")$")

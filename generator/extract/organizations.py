@@ -57,6 +57,13 @@ def _outlet_aliases() -> frozenset[str]:
     return frozenset(a for o in resources.outlets() for a in (o.name, *o.aliases))
 
 
+@cache
+def _acronym_pattern() -> re.Pattern:
+    exact, _ = _registry()
+    acronyms = sorted((a for a in exact if a.isupper() and len(a) >= 2), key=len, reverse=True)
+    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(a) for a in acronyms) + r")(?![\w])")
+
+
 def registry_name(surface: str) -> str | None:
     exact, folded = _registry()
     surface = surface.removeprefix("the ").removeprefix("The ")
@@ -78,11 +85,9 @@ def find_organizations(text: str) -> list[OrgMention]:
         for start, end, name in _scan_run(m.group(0), defined, keywords, outlets):
             mentions.append(OrgMention(name, m.start() + start, m.start() + end))
     # Acronyms like "anti-ISIS" or "(ICRC)" sit inside other tokens.
-    for alias, canonical in exact.items():
-        if alias.isupper() and len(alias) >= 2:
-            for m in re.finditer(rf"(?<![\w]){re.escape(alias)}(?![\w])", text):
-                if not any(o.start <= m.start() < o.end for o in mentions):
-                    mentions.append(OrgMention(canonical, m.start(), m.end()))
+    for m in _acronym_pattern().finditer(text):
+        if not any(o.start <= m.start() < o.end for o in mentions):
+            mentions.append(OrgMention(exact[m.group(0)], m.start(), m.end()))
     return sorted(mentions, key=lambda o: o.start)
 
 
