@@ -9,19 +9,42 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import random
+from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import CharsetFilter, StemmingAnalyzer
+from whoosh.analysis import STOP_WORDS, CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 log = logging.getLogger(__name__)
 
 
+class StableStopFilter(StopFilter):
+    """A StopFilter that pickles its stop words sorted: the index stores its analyzers,
+    and a frozenset's order changes with Python's per-process string hashing."""
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["stops"] = tuple(sorted(self.stops))
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.stops = frozenset(self.stops)
+
+
 def analyzer():
-    """Lower case, accent folding and English stemming: the one analysis of the archive."""
-    return StemmingAnalyzer() | CharsetFilter(accent_map)
+    """Lower case, stop words, English stemming and accent folding: the one analysis of
+    the archive (StemmingAnalyzer's chain, with a reproducible stop filter)."""
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | StableStopFilter(stoplist=STOP_WORDS, minsize=2)
+        | StemFilter()
+        | CharsetFilter(accent_map)
+    )
 
 
 def schema() -> Schema:
@@ -72,8 +95,27 @@ def document(meta: dict, body: str, page_text: str) -> dict:
     return doc
 
 
+@contextmanager
+def _names_from(content: str):
+    """Whoosh names segment files with Python's global `random`; seeding it from the
+    index's content makes the same pages give the same files. The caller's random
+    state is restored afterwards."""
+    state = random.getstate()
+    random.seed(hashlib.sha256(content.encode("utf-8")).hexdigest())
+    try:
+        yield
+    finally:
+        random.setstate(state)
+
+
 def update_index(index_dir: Path, pages: list[tuple[dict, str, str]]) -> dict[str, int]:
     """Bring the index in line with `pages` (meta, body, page text). Returns counts."""
+    content = "\n".join(sorted(f"{meta['slug']} {fingerprint(text)}" for meta, _, text in pages))
+    with _names_from(content):
+        return _update_index(index_dir, pages)
+
+
+def _update_index(index_dir: Path, pages: list[tuple[dict, str, str]]) -> dict[str, int]:
     index_dir.mkdir(parents=True, exist_ok=True)
     if whoosh_index.exists_in(str(index_dir)):
         ix = whoosh_index.open_dir(str(index_dir))
@@ -86,7 +128,7 @@ def update_index(index_dir: Path, pages: list[tuple[dict, str, str]]) -> dict[st
         existing = {fields["slug"]: fields["fingerprint"] for fields in searcher.all_stored_fields()}
     wanted = {meta["slug"]: (meta, body, text) for meta, body, text in pages}
     counts = {"added": 0, "updated": 0, "unchanged": 0, "removed": 0}
-    writer = ix.writer()
+    writer = ix.writer(compound=False)  # a compound segment records file mtimes: not reproducible
     try:
         for slug in sorted(set(existing) - set(wanted)):
             writer.delete_by_term("slug", slug)

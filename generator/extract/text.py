@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
+MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]*)\]\(((?:[^()\s]|\([^()\s]*\))*)(?:\s+\"[^\"]*\")?\)")
 URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 DOMAIN = re.compile(r"\b(?:[a-z0-9-]+\.)+(?:com|org|net|info|io|ca|uk|ru|ir|tv|news|eu|de|fr|cn|in|au|ae|sy|ua|il|tr|jp|kr|za|ng|ie|gov|edu|int)\b", re.I)
