@@ -36,6 +36,13 @@ SOURCE_LINE = re.compile(
     r"|republished (?:from|with permission from|courtesy of)|first published (?:at|on|in|by)|courtesy of)\s*:?\s*(?P<src>.+)$",
     re.I,
 )
+LEGAL_LABEL = re.compile(r"^(?:disclaimer|notice|legal notice|terms|copyright)\b", re.I)
+SITE_VOICE = re.compile(r"\b(?:[Oo]ur|us|[Yy]ou|[Yy]our|this (?:site|website|page))\b")  # "US" is a country
+CALL_TO_ACTION = re.compile(
+    r"(?:^|[-–—|:]\s+)(?:make|join|sign|subscribe|follow|download|support|donate|click|tap|read|watch|listen|share|"
+    r"get|become|register|log|like|discover|explore|visit|see|comment|contact)\b",
+    re.I,
+)
 BYLINE_ROLE = re.compile(
     r"^(?:[A-Z][\w.'’-]+\s+){0,3}[A-Z][\w.'’-]+,?\s+(?:[A-Za-z&]+\s+){0,3}"
     r"(?:correspondent|reporter|editor|writer|journalist|columnist|contributor|desk|bureau)s?$",
@@ -130,7 +137,7 @@ def _features(raw_line: str, script: str, repeated: frozenset[str]) -> dict:
         "words": n_words,
         "sentence": is_sentence_like(text, settings.PROSE_MIN_WORDS),
         "link_share": in_links / max(len(text), 1),
-        "legal": any(p.search(text) for p in legal),
+        "legal": any(p.search(text) for p in legal) and (_site_voice(text) or bool(LEGAL_LABEL.match(text))),
         "phrase": n_words <= settings.CHROME_PHRASE_MAX_WORDS and any(p.search(text) for p in phrases),
         "address": bool(URL.search(text) or EMAIL.search(text) or DOMAIN.fullmatch(text.strip()))
         and len(words(stripped_of_addresses)) <= 6,
@@ -145,7 +152,11 @@ def _features(raw_line: str, script: str, repeated: frozenset[str]) -> dict:
     }
     f["meta"] = _meta_kind(text, n_words)
     f["caption"] = _is_caption(text, n_words) and not f["meta"]
-    f["chrome"] = _is_chrome(f)
+    # A chrome phrase in a full sentence may be news ("advertising revenue fell"): in the
+    # article's text it condemns only UI text, in the site's voice or a call to action.
+    f["ui_phrase"] = f["phrase"] and (not f["sentence"] or _site_voice(text))
+    f["chrome_above_title"] = _is_chrome(f)
+    f["chrome"] = _is_chrome({**f, "phrase": f["ui_phrase"]})
     f["chrome_unless_repeated"] = _is_chrome(f, count_repeats=False)
     f["prose"] = f["sentence"] and not f["chrome"] and not f["meta"] and not f["caption"] and not f["legal"]
     return f
@@ -264,9 +275,18 @@ def _section_label(text: str) -> bool:
     return len(tokens) <= 6 and not TERMINAL.search(text) and all(t[:1].isupper() or t.lower() in small for t in tokens)
 
 
+def _site_voice(text: str) -> bool:
+    """UI text speaks to the reader or for the site: "Sign up to our newsletter",
+    "Make a donation!", "Follow us". News sentences do so only inside quotations."""
+    outside_quotes = re.sub(r"[\"“«][^\"”»]*[\"”»]", " ", text)
+    return bool(SITE_VOICE.search(outside_quotes) or CALL_TO_ACTION.search(text))
+
+
 def _decide(i: int, f: dict, first_prose: int, tail_start: int, title_index: int | None) -> tuple[LineKind, str]:
     if i == title_index:
         return LineKind.TITLE, "headline"
+    if title_index is not None and i < title_index and f["chrome_above_title"] and not f["meta"]:
+        return LineKind.CHROME, _chrome_reason(f)
     if f["meta"]:
         return LineKind.META, f["meta"]
     if f["outlet_label"] and (i < first_prose or i >= tail_start):

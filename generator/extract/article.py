@@ -27,7 +27,9 @@ def extract_article(doc: CleanDocument) -> Article:
     sources = extract_sources(doc)
     speakers, quotes = extract_quotes(paragraphs)
 
-    texts = ([title] if title else []) + paragraphs + captions
+    # A dateline on a line of its own ("Brasilia, 3 August 2023") names where the news is.
+    own_dateline = [sources.dateline] if sources.dateline and not any(p.startswith(sources.dateline) for p in paragraphs[:3]) else []
+    texts = ([title] if title else []) + paragraphs + captions + own_dateline
     people = [person_mentions(t) for t in texts]
     organizations = [find_organizations(t) for t in texts]
     person_tokens = frozenset(token for mentions in people for m in mentions for token in m.name.split())

@@ -149,8 +149,8 @@ def person_mentions(text: str, surnames_hint: frozenset[str] = frozenset()) -> l
             peeled.append(tokens.pop(0))  # "Taoiseach Leo Varadkar": a title the lists do not know
         while tokens and tokens[0].lower() in _particles():
             tokens.pop(0)
-        if not (1 <= len(tokens) <= 4):
-            continue
+        if not (1 <= len([t for t in tokens if t.lower() not in _particles()]) <= 4):
+            continue  # "Luiz Inacio Lula da Silva": particles do not count
         if any(t in function_words() and t not in CALENDAR_WORDS for t in tokens[1:]) or (headline and not titled_run(peeled)):
             continue
         if any(t.rstrip(".") in org_keywords() or (t.isupper() and len(t.rstrip(".")) > 1 and not _initials(t, i, tokens)) for i, t in enumerate(tokens)):

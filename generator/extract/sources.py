@@ -28,6 +28,12 @@ DATELINE = re.compile(
 )
 
 
+DATELINE_LINE = re.compile(r"^(?P<place>[A-Z][A-Za-z.'’-]+(?:\s[A-Z][A-Za-z.'’-]+){0,2}),\s+(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\.?\s+\d{1,2})")
+MONTH_WORDS = {"JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST", "SEPTEMBER", "OCTOBER",
+               "NOVEMBER", "DECEMBER", "MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN", "MONDAY", "TUESDAY",
+               "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY", "PUBLISHED", "UPDATED", "POSTED"}
+
+
 @dataclass(frozen=True)
 class Sources:
     outlet: str | None
@@ -50,6 +56,13 @@ def _alias_patterns() -> list[tuple[re.Pattern, str]]:
 @cache
 def _domains() -> dict[str, str]:
     return {d.lower(): o.name for o in resources.outlets() for d in o.domains}
+
+
+def _is_place(name: str) -> bool:
+    from generator.gazetteer import gazetteer  # the gazetteer loads once, on first use
+
+    candidate = gazetteer().lookup(name)
+    return candidate is not None and candidate.primary
 
 
 def _kind(name: str) -> str:
@@ -230,7 +243,13 @@ def extract_sources(doc: CleanDocument) -> Sources:
 
     dateline = dateline_text = agency = None
     paragraphs = doc.paragraphs
-    for paragraph in paragraphs[:3]:
+    for line in doc.lines:
+        if line.kind is LineKind.META and line.reason == "date":
+            m = DATELINE_LINE.match(line.text)
+            if m and m.group("place").upper() not in MONTH_WORDS and _is_place(m.group("place")) and not outlet_named(m.group("place")):
+                dateline, dateline_text = m.group("place"), line.text  # "Brasilia, 3 August 2023"
+                break
+    for paragraph in paragraphs[:3] if dateline is None else ():
         m = DATELINE.match(paragraph)
         if m and (m.group("place").isupper() or m.group("agency") or m.group("when")):
             dateline = m.group("place").strip().rstrip(",")

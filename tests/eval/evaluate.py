@@ -24,6 +24,7 @@ from generator.read import read_seed
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = Path(__file__).with_name("gold.yml")
 HELDOUT = Path(__file__).with_name("heldout.yml")
+HELDOUT3 = Path(__file__).with_name("heldout3.yml")
 SUFFIXES = re.compile(r"\s+(?:jr|sr|ii|iii|iv)\.?$")
 
 
@@ -173,7 +174,9 @@ def main(argv: list[str] | None = None) -> int:
         print_report("Evaluation set 1 (written after the first rules; used for tuning since)", evaluate(tuning))
     if args.heldout.exists():
         held_out = yaml.safe_load(args.heldout.read_text(encoding="utf-8"))
-        print_report("Evaluation set 2 (held out)", evaluate(held_out))
+        print_report("Evaluation set 2 (written after set 1's fixes; used for tuning since)", evaluate(held_out))
+    if HELDOUT3.exists():
+        print_report("Evaluation set 3 (written after set 2's fixes; tuned since)", evaluate(yaml.safe_load(HELDOUT3.read_text(encoding="utf-8"))))
     return 0
 
 
