@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import gender_guesser.detector
 
@@ -59,6 +59,7 @@ def role_nouns() -> frozenset[str]:
     return frozenset(resources.people()["role_nouns"])
 
 
+@lru_cache(maxsize=100_000)
 def given_name_gender(token: str) -> str | None:
     """'male', 'female', 'unknown-gender' (a known given name of either), or None."""
     answer = _detector().get_gender(token)
@@ -82,11 +83,13 @@ def is_demonym(token: str) -> bool:
     return bare in _demonyms() or (bare.endswith("s") and bare[:-1] in _demonyms())
 
 
+@lru_cache(maxsize=100_000)
 def _is_place(token_or_phrase: str) -> bool:
     candidate = gazetteer().lookup(token_or_phrase)
     return candidate is not None and (candidate.primary or candidate.place.kind in ("country", "region"))
 
 
+@lru_cache(maxsize=100_000)
 def _is_country(token: str) -> bool:
     candidate = gazetteer().lookup(token)
     return candidate is not None and candidate.place.kind in ("country", "region", "state")
@@ -127,6 +130,8 @@ def person_mentions(text: str, surnames_hint: frozenset[str] = frozenset()) -> l
     for m in NAME_RUN.finditer(text):
         run = m.group(0)
         tokens = run.split()
+        if len(tokens) == 1:
+            continue  # a lone capitalized word is no name here (a bare surname is resolved later)
         possessive = bool(POSSESSIVE.search(tokens[-1])) and not tokens[-1].endswith("s'")
         if possessive:
             tokens[-1] = POSSESSIVE.sub("", tokens[-1])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]*)\]\(((?:[^()\s]|\([^()\s]*\))*)(?:\s+\"[^\"]*\")?\)")
 URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
@@ -52,7 +53,10 @@ def fold(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
+@lru_cache(maxsize=65536)
 def script_of(char: str) -> str:
+    if char < "\x80":
+        return "LATIN"
     try:
         name = unicodedata.name(char)
     except ValueError:
@@ -60,9 +64,10 @@ def script_of(char: str) -> str:
     return name.split(" ")[0]
 
 
-def dominant_script(text: str) -> str:
+def dominant_script(text: str, sample: int = 50_000) -> str:
+    """The script most letters are in, judged on the first `sample` characters."""
     counts: dict[str, int] = {}
-    for char in text:
+    for char in text[:sample]:
         if char.isalpha():
             script = script_of(char)
             counts[script] = counts.get(script, 0) + 1
@@ -70,6 +75,8 @@ def dominant_script(text: str) -> str:
 
 
 def script_share(text: str, script: str) -> float:
+    if text.isascii():
+        return 1.0 if script == "LATIN" or not any(c.isalpha() for c in text) else 0.0
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return 1.0
