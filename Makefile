@@ -31,8 +31,9 @@ site: build
 	@echo "The site is in site/. Open site/index.html, or serve it with:  make serve"
 	@echo "(then visit http://127.0.0.1:8000)"
 
+# The archive plugin regenerates the archive before each rebuild and watches seeds/.
 serve: build
-	$(BIN)/mkdocs serve --watch seeds
+	$(BIN)/mkdocs serve
 
 # Browser tests drive Debian's Chromium; no browser is ever downloaded.
 browser:

@@ -95,6 +95,9 @@ def document(meta: dict, body: str, page_text: str) -> dict:
     return doc
 
 
+WHOOSH_SUFFIXES = {".toc", ".seg", ".col", ".pst", ".trm", ".fvz", ".vps", ".dci", ".dcz", ".tmp", ".ctmp", ".del"}
+
+
 @contextmanager
 def _names_from(content: str):
     """Whoosh names segment files with Python's global `random`; seeding it from the
@@ -111,8 +114,23 @@ def _names_from(content: str):
 def update_index(index_dir: Path, pages: list[tuple[dict, str, str]]) -> dict[str, int]:
     """Bring the index in line with `pages` (meta, body, page text). Returns counts."""
     content = "\n".join(sorted(f"{meta['slug']} {fingerprint(text)}" for meta, _, text in pages))
-    with _names_from(content):
-        return _update_index(index_dir, pages)
+    # The files already in the index go into the seed too: a build from scratch is
+    # reproducible, and a new segment can never take the name of a live one.
+    existing = sorted(p.name for p in index_dir.iterdir()) if index_dir.is_dir() else []
+    with _names_from(content + "\n" + "\n".join(existing)):
+        try:
+            return _update_index(index_dir, pages)
+        except (OSError, ValueError, EOFError, KeyError) as err:
+            log.warning("the search index in %s could not be read (%s); rebuilding it from the pages", index_dir, err)
+            _clear(index_dir)
+            return _update_index(index_dir, pages)
+
+
+def _clear(index_dir: Path) -> None:
+    """Remove an unreadable Whoosh index (only Whoosh's own files)."""
+    for path in index_dir.iterdir():
+        if path.is_file() and (path.suffix in WHOOSH_SUFFIXES or path.name.startswith("_MAIN_") or path.name == "MAIN_WRITELOCK"):
+            path.unlink()
 
 
 def _update_index(index_dir: Path, pages: list[tuple[dict, str, str]]) -> dict[str, int]:

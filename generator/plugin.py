@@ -1,23 +1,74 @@
-"""The thin MkDocs plugin `archive`: hands work to the pipeline's modules, holds no logic.
+"""The thin MkDocs plugin `archive`: hands work to the pipeline, holds no extraction logic.
 
-MkDocs' Jinja environment does not autoescape, and Material prints page titles as they
-are. A title is archived text (data, never markup), so every page's title is escaped
-here, before any template sees it."""
+- Under `mkdocs serve` (or with `generate: always`) it runs the pipeline before each
+  build and watches the seeds folder, so saving a seed or a curation file regenerates
+  the archive and the browser reloads. Unchanged pages are not rewritten.
+- MkDocs' Jinja environment does not autoescape, and Material prints page titles as they
+  are. A title is archived text (data, never markup), so every page's title is escaped
+  here, before any template sees it.
+"""
 
 from __future__ import annotations
 
 import html
+import logging
+from pathlib import Path
 
 from mkdocs.config import base
+from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin
+
+from generator.pipeline import BuildOptions, build
+
+log = logging.getLogger("mkdocs.plugins.archive")
 
 
 class ArchiveConfig(base.Config):
-    pass
+    seeds = c.Type(str, default="seeds")
+    index = c.Type(str, default=".archive/index")
+    jobs = c.Type(int, default=1)
+    generate = c.Choice(("serve", "always", "never"), default="serve")
 
 
 class ArchivePlugin(BasePlugin[ArchiveConfig]):
-    def on_page_markdown(self, markdown, page, config, files):
+    def __init__(self) -> None:
+        self.command = "build"
+
+    def on_startup(self, *, command, dirty) -> None:
+        self.command = command
+
+    def _root(self, config) -> Path:
+        return Path(config.config_file_path).resolve().parent
+
+    def on_pre_build(self, *, config) -> None:
+        wanted = self.config.generate == "always" or (self.config.generate == "serve" and self.command == "serve")
+        if not wanted:
+            return
+        root = self._root(config)
+        options = BuildOptions(
+            seeds=root / self.config.seeds,
+            docs=Path(config.docs_dir),
+            index=root / self.config.index,
+            jobs=self.config.jobs,
+        )
+        report = build(options)
+        log.info(
+            "archive: %d article(s) from %d seed(s) in %.1f s (%d written, %d removed)",
+            report.articles, report.seeds, report.seconds, report.written, report.removed,
+        )
+        for name, message in sorted(report.errors.items()):
+            log.warning("archive: %s", message)
+        for name, messages in sorted(report.warnings.items()):
+            for message in messages:
+                log.info("archive: %s: %s", name, message)
+
+    def on_serve(self, server, /, *, config, builder):
+        seeds = self._root(config) / self.config.seeds
+        if seeds.is_dir():
+            server.watch(str(seeds))
+        return server
+
+    def on_page_markdown(self, markdown, /, *, page, config, files):
         title = page.meta.get("title")
         if isinstance(title, str):
             page.meta["title"] = html.escape(title, quote=True)

@@ -181,7 +181,9 @@ class OutputWriter:
             target.unlink()
             removed.append(relpath)
         manifest = {"generator": __version__, "files": dict(sorted(self.current.items()))}
-        atomic_write(self.manifest_path, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+        data = (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8")
+        if not self.manifest_path.exists() or self.manifest_path.read_bytes() != data:
+            atomic_write(self.manifest_path, data)  # unchanged: untouched, so `mkdocs serve` does not loop
         return removed
 
 

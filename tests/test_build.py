@@ -248,3 +248,28 @@ def _elements(html: str) -> list[tuple[str, list, str]]:
 
     Collector().feed(html)
     return found
+
+
+def test_index_survives_seeds_coming_and_going(tmp_path, seed_copy):
+    """Returning to an earlier set of pages must not reuse a live segment's file name."""
+    extra = seed_copy / "extra.txt"
+    run_build(tmp_path, seed_copy)
+    for _ in range(3):
+        extra.write_bytes((FIXTURES / "no_date.txt").read_bytes())
+        assert run_build(tmp_path, seed_copy).index["added"] == 1
+        extra.unlink()
+        assert run_build(tmp_path, seed_copy).index["removed"] == 1
+    ix = whoosh_index.open_dir(str(tmp_path / "index"))
+    with ix.searcher() as searcher:
+        assert len(list(searcher.all_stored_fields())) == 5
+
+
+def test_unreadable_index_is_rebuilt(tmp_path, seed_copy):
+    run_build(tmp_path, seed_copy)
+    for segment_file in (tmp_path / "index").glob("*.col"):
+        segment_file.write_bytes(b"garbage")
+    report = run_build(tmp_path, seed_copy)
+    assert report.index["added"] == 5
+    ix = whoosh_index.open_dir(str(tmp_path / "index"))
+    with ix.searcher() as searcher:
+        assert len(list(searcher.all_stored_fields())) == 5
