@@ -22,7 +22,8 @@ from generator.index import update_index
 from generator.model import Article, RawDocument
 from generator.read import SeedError, read_seed
 from generator.slug import disambiguate, slugify
-from generator.write import OutputWriter, OwnershipError, render_index, render_page
+from generator.site import render_site
+from generator.write import OutputWriter, OwnershipError, render_page
 
 log = logging.getLogger(__name__)
 
@@ -153,10 +154,12 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
         post = frontmatter.loads(text)
         pages.append((dict(post.metadata), post.content, text))
     if pages:
-        try:
-            writer.write("articles/index.md", render_index([meta for meta, _, _ in pages]))
-        except OwnershipError as err:
-            report.errors["articles/index.md"] = str(err)
+        say(f"writing the index pages to {options.docs}/")
+        for relpath, content in sorted(render_site([meta for meta, _, _ in pages]).items()):
+            try:
+                writer.write(relpath, content)
+            except OwnershipError as err:
+                report.errors[relpath] = str(err)
     report.removed = len(writer.finish())
     report.written, report.unchanged = writer.written, writer.unchanged
     report.articles = len(pages)

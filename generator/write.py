@@ -104,17 +104,6 @@ def render_page(article: Article, curated: dict | None = None) -> str:
     return text + "\n"
 
 
-def render_index(pages: list[dict]) -> str:
-    """docs/articles/index.md: every article, newest first, in one table-free list."""
-    lines = ["---", "title: Articles", "---", "", f"The archive holds {len(pages)} article(s).", ""]
-    ordered = sorted(pages, key=lambda p: (str(p.get("date") or ""), p["slug"]), reverse=True)
-    for page in ordered:
-        date = page.get("date") or "undated"
-        outlet = f" — {escape_markdown(page['outlet'])}" if page.get("outlet") else ""
-        lines.append(f"- {date}: [{escape_markdown(page['title'] or page['slug'])}]({page['slug']}.md){outlet}")
-    return "\n".join(lines) + "\n"
-
-
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -1,0 +1,439 @@
+"""Stage 6, site: every index page of the archive, from the pages' front matter.
+
+The pages are grouped once (by speaker, place, outlet, original source, organization
+and month) and every index renders from that grouping. Seed text is escaped with
+write.escape_markdown; lists longer than settings.PAGE_SIZE are split into pages."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape as xml_escape
+
+from generator import settings
+from generator.slug import slugify
+from generator.write import escape_markdown as md
+
+SECTIONS = {
+    "speakers": "Speakers",
+    "places": "Places",
+    "outlets": "Outlets",
+    "sources": "Original sources",
+    "organizations": "Organizations",
+}
+
+
+@dataclass
+class Grouping:
+    """Pages grouped once; every index renders from here."""
+
+    pages: list[dict]
+    speakers: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    places: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    outlets: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    sources: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    organizations: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    months: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    place_info: dict[str, dict] = field(default_factory=dict)
+    roles: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    slugs: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def slug(self, section: str, name: str) -> str:
+        return self.slugs[section][name]
+
+
+def unique_slugs(names) -> dict[str, str]:
+    """One slug per name; names that slugify alike ("Dar‘ā", "Dara") get -2, -3 in
+    name order, so the mapping is stable."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in sorted(names):
+        base = slugify(name) or "unnamed"
+        slug, n = base, 1
+        while slug in taken or slug in ("index",) or re.fullmatch(r"page-\d+", slug):
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        out[name] = slug
+    return out
+
+
+def newest_first(pages: list[dict]) -> list[dict]:
+    return sorted(pages, key=lambda p: (str(p.get("date") or ""), p["slug"]), reverse=True)
+
+
+def oldest_first(pages: list[dict]) -> list[dict]:
+    return sorted(pages, key=lambda p: (str(p.get("date") or "9999"), p["slug"]))
+
+
+def group(pages: list[dict]) -> Grouping:
+    g = Grouping(pages=newest_first(pages))
+    for page in g.pages:
+        for name in page.get("speakers", []):
+            g.speakers[name].append(page)
+            role = (page.get("speaker_roles") or {}).get(name)
+            if role:
+                g.roles[name].add(role)
+        for name in page.get("places", []):
+            g.places[name].append(page)
+        for detail in page.get("place_details", []):
+            g.place_info.setdefault(detail["name"], detail)
+        if page.get("outlet"):
+            g.outlets[page["outlet"]].append(page)
+        if page.get("original_source"):
+            g.sources[page["original_source"]].append(page)
+        for name in page.get("organizations", []):
+            g.organizations[name].append(page)
+        date = page.get("date")
+        g.months[date.strftime("%Y-%m") if isinstance(date, dt.date) else "undated"].append(page)
+    for section in SECTIONS:
+        g.slugs[section] = unique_slugs(getattr(g, section))
+    return g
+
+
+def link(text: str, target: str) -> str:
+    return f"[{md(text)}]({target})"
+
+
+def article_link(page: dict, prefix: str) -> str:
+    return link(page.get("title") or page["slug"], f"{prefix}articles/{page['slug']}.md")
+
+
+def article_line(page: dict, prefix: str) -> str:
+    date = page.get("date") or "undated"
+    outlet = f" — {md(page['outlet'])}" if page.get("outlet") else ""
+    return f"- {date}: {article_link(page, prefix)}{outlet}"
+
+
+def front(title: str, extra: str = "") -> list[str]:
+    return ["---", f"title: {json.dumps(title, ensure_ascii=False)}", *([extra] if extra else []), "---", ""]
+
+
+def paginate(base: str, title: str, intro: list[str], items: list[str], prefix: str) -> dict[str, str]:
+    """`base/index.md`, `base/page-2.md`, …: lists longer than PAGE_SIZE split into pages."""
+    size = settings.PAGE_SIZE
+    count = max(1, math.ceil(len(items) / size))
+    out = {}
+    for number in range(1, count + 1):
+        name = "index.md" if number == 1 else f"page-{number}.md"
+        chunk = items[(number - 1) * size : number * size]
+        nav = []
+        if count > 1:
+            previous = "index.md" if number == 2 else f"page-{number - 1}.md"
+            nav = [
+                "",
+                " · ".join(
+                    filter(None, [
+                        f"[← Previous]({previous})" if number > 1 else "",
+                        f"Page {number} of {count}",
+                        f"[Next →](page-{number + 1}.md)" if number < count else "",
+                    ])
+                ),
+                "",
+            ]
+        heading = title if number == 1 else f"{title} (page {number})"
+        body = front(heading) + (intro if number == 1 else []) + nav + chunk + nav
+        out[f"{base}/{name}"] = "\n".join(body) + "\n"
+    return out
+
+
+def render_site(pages: list[dict]) -> dict[str, str]:
+    """Every generated page and file of the site, keyed by path under docs/."""
+    g = group(pages)
+    out: dict[str, str] = {}
+    out["index.md"] = render_home(g)
+    out.update(render_articles_index(g))
+    out.update(render_speakers(g))
+    out.update(render_places(g))
+    out.update(render_simple(g, "outlets", "Outlets", "articles captured from"))
+    out.update(render_simple(g, "sources", "Original sources", "articles republished from"))
+    out.update(render_simple(g, "organizations", "Organizations", "articles mentioning"))
+    out.update(render_timeline(g))
+    out.update(render_exports(g))
+    return out
+
+
+def _date_span(g: Grouping) -> str:
+    dates = sorted(p["date"] for p in g.pages if isinstance(p.get("date"), dt.date))
+    return f"{dates[0].isoformat()} to {dates[-1].isoformat()}" if dates else "no dated articles"
+
+
+def render_home(g: Grouping) -> str:
+    quotes = sum(len(p.get("quotes", [])) for p in g.pages)
+    lines = front("News Statement Archive", "hide: [navigation]") + [
+        "# News Statement Archive",
+        "",
+        "Who said what, when, where, and who reported it: every statement one click from its speaker, "
+        "its place, its date and its outlet.",
+        "",
+        f"**{len(g.pages)}** articles · **{len(g.speakers)}** [speakers](speakers/index.md) · "
+        f"**{quotes}** quotations · **{len(g.places)}** [places](places/index.md) · "
+        f"**{len(g.outlets)}** [outlets](outlets/index.md) · dates {_date_span(g)}",
+        "",
+        "## Articles per month",
+        "",
+        chart_svg(g),
+        "",
+        "## Latest articles",
+        "",
+        *[article_line(p, "") for p in g.pages[:10]],
+        "",
+        f"[All articles](articles/index.md) · [Timeline](timeline/index.md)",
+        "",
+        "## Most quoted speakers",
+        "",
+        *[
+            f"- {link(name, 'speakers/' + g.slug('speakers', name) + '.md')}: {count} quotation(s)"
+            for name, count in _top(g.speakers, lambda name, pages: sum(1 for p in pages for q in p.get("quotes", []) if q["speaker"] == name))
+        ],
+        "",
+        "## Most mentioned places",
+        "",
+        *[f"- {link(name, 'places/' + g.slug('places', name) + '.md')}: {count} article(s)" for name, count in _top(g.places, lambda n, p: len(p))],
+        "",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _top(groups: dict[str, list[dict]], weight, n: int = 10) -> list[tuple[str, int]]:
+    scored = [(name, weight(name, pages)) for name, pages in groups.items()]
+    return sorted(scored, key=lambda item: (-item[1], item[0]))[:n]
+
+
+def chart_svg(g: Grouping) -> str:
+    """Articles per month as an inline SVG bar chart, made at build time."""
+    months = sorted(m for m in g.months if m != "undated")
+    if not months:
+        return "*No dated articles yet.*"
+    first = dt.date.fromisoformat(months[0] + "-01")
+    last = dt.date.fromisoformat(months[-1] + "-01")
+    series = []
+    month = first
+    while month <= last:
+        key = month.strftime("%Y-%m")
+        series.append((key, len(g.months.get(key, []))))
+        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    width, height, pad = 640, 160, 24
+    bar = max(1.0, (width - 2 * pad) / len(series))
+    top = max(count for _, count in series) or 1
+    bars = []
+    for i, (key, count) in enumerate(series):
+        h = (height - 2 * pad) * count / top
+        x = pad + i * bar
+        y = height - pad - h
+        bars.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(bar - 1, 0.5):.1f}" height="{h:.1f}" class="archive-bar">'
+            f"<title>{key}: {count} article(s)</title></rect>"
+        )
+    label = f"Articles per month from {series[0][0]} to {series[-1][0]}; at most {top} in a month."
+    return (
+        f'<figure class="archive-chart"><svg viewBox="0 0 {width} {height}" role="img" aria-label="{label}" '
+        f'xmlns="http://www.w3.org/2000/svg">{"".join(bars)}'
+        f'<text x="{pad}" y="{height - 6}" class="archive-axis">{series[0][0]}</text>'
+        f'<text x="{width - pad}" y="{height - 6}" text-anchor="end" class="archive-axis">{series[-1][0]}</text>'
+        f"</svg><figcaption>{label}</figcaption></figure>"
+    )
+
+
+def render_articles_index(g: Grouping) -> dict[str, str]:
+    items = [article_line(p, "../") for p in g.pages]
+    return paginate("articles", "Articles", [f"The archive holds {len(g.pages)} article(s), newest first.", ""], items, "../")
+
+
+def render_speakers(g: Grouping) -> dict[str, str]:
+    out = {}
+    by_letter: dict[str, list[str]] = defaultdict(list)
+    for name in sorted(g.speakers, key=lambda n: (n.split()[-1].casefold(), n)):
+        by_letter[(name.split()[-1][:1] or "#").upper()].append(name)
+    lines = front("Speakers") + ["# Speakers", "", f"{len(g.speakers)} people quoted in the archive, by surname.", ""]
+    letters = sorted(by_letter)
+    lines.append(" · ".join(f"[{letter}](#{_anchor(letter)})" for letter in letters))
+    lines.append("")
+    for letter in letters:
+        lines += [f"## {letter} {{ #{_anchor(letter)} }}", ""]
+        for name in by_letter[letter]:
+            count = sum(1 for p in g.speakers[name] for q in p.get("quotes", []) if q["speaker"] == name)
+            lines.append(f"- {link(name, g.slug('speakers', name) + '.md')}: {count} quotation(s)")
+        lines.append("")
+    out["speakers/index.md"] = "\n".join(lines) + "\n"
+    for name, pages in g.speakers.items():
+        out[f"speakers/{g.slug('speakers', name)}.md"] = render_speaker(name, pages, g)
+    return out
+
+
+def _anchor(letter: str) -> str:
+    return "letter-" + (slugify(letter) or "other")
+
+
+def render_speaker(name: str, pages: list[dict], g: Grouping) -> str:
+    roles = sorted(g.roles.get(name, ()))
+    quotes = [(p, q) for p in oldest_first(pages) for q in p.get("quotes", []) if q["speaker"] == name]
+    places = sorted({pl for p in pages for pl in p.get("places", [])})
+    fellows = sorted({s for p in pages for s in p.get("speakers", []) if s != name})
+    lines = front(name) + [f"# {md(name)}", ""]
+    if roles:
+        lines += ["**Role(s):** " + "; ".join(md(r) for r in roles), ""]
+    lines += [f"{len(quotes)} quotation(s) in {len(pages)} article(s).", "", "## Quotations", ""]
+    for page, quote in quotes:
+        kind = "said" if quote["kind"] == "direct" else "reportedly said"
+        outlet = f", {md(page['outlet'])}" if page.get("outlet") else ""
+        lines.append(f"- {page.get('date') or 'undated'}{outlet} — {kind}: “{md(quote['text'])}” ({article_link(page, '../')})")
+    if places:
+        lines += ["", "## Places in the same articles", "", ", ".join(link(p, f"../places/{g.slug('places', p)}.md") for p in places)]
+    if fellows:
+        lines += ["", "## Quoted alongside", "", ", ".join(link(s, f"{g.slug('speakers', s)}.md") for s in fellows)]
+    return "\n".join(lines) + "\n"
+
+
+def render_places(g: Grouping) -> dict[str, str]:
+    from generator.gazetteer import gazetteer
+
+    countries = gazetteer().country_names
+    by_country: dict[str, list[str]] = defaultdict(list)
+    for name in g.places:
+        code = (g.place_info.get(name) or {}).get("country")
+        by_country[countries.get(code, "Other places") if code else "Other places"].append(name)
+    lines = front("Places") + ["# Places", "", f"{len(g.places)} places named in the archive, by country.", ""]
+    for country in sorted(by_country, key=lambda c: (c == "Other places", c)):
+        lines += [f"## {md(country)}", ""]
+        for name in sorted(by_country[country]):
+            lines.append(f"- {link(name, g.slug('places', name) + '.md')}: {len(g.places[name])} article(s)")
+        lines.append("")
+    out = {"places/index.md": "\n".join(lines) + "\n"}
+    for name, pages in g.places.items():
+        out[f"places/{g.slug('places', name)}.md"] = render_place(name, pages, g)
+    return out
+
+
+def _distance_km(a: dict, b: dict) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (a["latitude"], a["longitude"], b["latitude"], b["longitude"]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 6371 * 2 * math.asin(math.sqrt(h))
+
+
+def render_place(name: str, pages: list[dict], g: Grouping) -> str:
+    info = g.place_info.get(name) or {}
+    lines = front(name) + [f"# {md(name)}", ""]
+    facts = []
+    if info.get("kind"):
+        facts.append(f"**Kind:** {md(info['kind'])}")
+    if info.get("country"):
+        facts.append(f"**Country code:** {md(info['country'])}")
+    if info.get("latitude") is not None:
+        facts.append(f"**Coordinates:** {info['latitude']:.4f}, {info['longitude']:.4f}")
+    if info.get("geonames_id"):
+        facts.append(f"**GeoNames id:** {info['geonames_id']}")
+    if facts:
+        lines += [" · ".join(facts), ""]
+    speakers = sorted({s for p in pages for s in p.get("speakers", [])})
+    lines += [f"## Articles ({len(pages)})", "", *[article_line(p, "../") for p in pages], ""]
+    if speakers:
+        lines += ["## Speakers quoted in these articles", "", ", ".join(link(s, f"../speakers/{g.slug('speakers', s)}.md") for s in speakers), ""]
+    if info.get("latitude") is not None:
+        near = sorted(
+            (_distance_km(info, other), other_name)
+            for other_name, other in g.place_info.items()
+            if other_name != name and other.get("latitude") is not None and other_name in g.places
+        )[:5]
+        if near:
+            lines += ["## Nearby places in the archive", ""]
+            lines += [f"- {link(n, g.slug('places', n) + '.md')}: {d:,.0f} km" for d, n in near]
+            lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def render_simple(g: Grouping, section: str, title: str, what: str) -> dict[str, str]:
+    groups = getattr(g, section)
+    lines = front(title) + [f"# {title}", ""]
+    for name in sorted(groups, key=str.casefold):
+        lines.append(f"- {link(name, g.slug(section, name) + '/index.md')}: {len(groups[name])} article(s)")
+    if not groups:
+        lines.append("*None yet.*")
+    out = {f"{section}/index.md": "\n".join(lines) + "\n"}
+    for name, pages in groups.items():
+        items = [article_line(p, "../../") for p in oldest_first(pages)]
+        intro = [f"{len(pages)} {what} {md(name)}, oldest first.", ""]
+        for path, text in paginate(f"{section}/{g.slug(section, name)}", name, intro, items, "../../").items():
+            out[path] = text
+    return out
+
+
+def render_timeline(g: Grouping) -> dict[str, str]:
+    years: dict[str, list[str]] = defaultdict(list)
+    for month in sorted(g.months):
+        years[month[:4] if month != "undated" else "undated"].append(month)
+    lines = front("Timeline") + ["# Timeline", ""]
+    for year in sorted(years, key=lambda y: (y == "undated", y)):
+        total = sum(len(g.months[m]) for m in years[year])
+        lines.append(f"- {link(year, f'{year}.md')}: {total} article(s)")
+    out = {"timeline/index.md": "\n".join(lines) + "\n"}
+    for year, months in years.items():
+        year_lines = front(f"Timeline: {year}") + [f"# {year}", ""]
+        for month in months:
+            label = dt.date.fromisoformat(month + "-01").strftime("%B %Y") if month != "undated" else "Undated"
+            year_lines += [f"## {label} ({len(g.months[month])})", "", *[article_line(p, "../") for p in oldest_first(g.months[month])], ""]
+        out[f"timeline/{year}.md"] = "\n".join(year_lines) + "\n"
+    return out
+
+
+EXPORT_FIELDS = ["slug", "title", "date", "date_source", "outlet", "original_source", "authors", "dateline",
+                 "speakers", "places", "organizations", "seed", "seed_sha256", "words"]
+
+
+def render_exports(g: Grouping) -> dict[str, str]:
+    """The whole archive's metadata as JSON and CSV, and an Atom feed of the latest articles."""
+    records = []
+    for page in oldest_first(g.pages):
+        record = {key: page.get(key) for key in EXPORT_FIELDS}
+        record["date"] = str(record["date"]) if record["date"] else None
+        record["quotes"] = page.get("quotes", [])
+        records.append(record)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(EXPORT_FIELDS + ["quotes"])
+    for record in records:
+        writer.writerow(
+            [_csv_cell("; ".join(v) if isinstance(v, list) else ("" if v is None else str(v))) for v in (record[k] for k in EXPORT_FIELDS)]
+            + [_csv_cell(str(len(record["quotes"])))]
+        )
+    entities = {section: {name: f"{section}/{slug}/" for name, slug in sorted(g.slugs[section].items())} for section in SECTIONS}
+    return {
+        "export/entities.json": json.dumps(entities, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+        "export/archive.json": json.dumps(records, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+        "export/archive.csv": buffer.getvalue(),
+        "feed.xml": render_feed(g),
+    }
+
+
+def _csv_cell(value: str) -> str:
+    """Neutralize spreadsheet formulas: a cell starting with = + - @ is shown, not run."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def render_feed(g: Grouping) -> str:
+    latest = [p for p in g.pages if isinstance(p.get("date"), dt.date)][:20]
+    updated = latest[0]["date"].isoformat() if latest else "1970-01-01"
+    entries = []
+    for page in latest:
+        summary = "; ".join(page.get("speakers", [])[:5])
+        entries.append(
+            "<entry>"
+            f"<title>{xml_escape(page.get('title') or page['slug'])}</title>"
+            f'<link rel="alternate" href="articles/{xml_escape(page["slug"])}/"/>'
+            f"<id>urn:archive:{xml_escape(page['seed_sha256'])}</id>"
+            f"<updated>{page['date'].isoformat()}T00:00:00Z</updated>"
+            f"<summary>{xml_escape('Speakers: ' + summary if summary else 'No quoted speakers')}</summary>"
+            "</entry>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>News Statement Archive: latest articles</title>'
+        f"<id>urn:archive:feed</id><updated>{updated}T00:00:00Z</updated>"
+        f"{''.join(entries)}</feed>\n"
+    )
