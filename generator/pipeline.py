@@ -22,8 +22,8 @@ from generator.index import update_index
 from generator.model import Article, RawDocument
 from generator.read import SeedError, read_seed
 from generator.slug import disambiguate, slugify
-from generator.site import render_site
-from generator.write import OutputWriter, OwnershipError, render_page
+from generator.site import entity_links, render_site
+from generator.write import OutputWriter, OwnershipError, front_matter, render_page
 
 log = logging.getLogger(__name__)
 
@@ -142,15 +142,19 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     articles = _unique_slugs(articles)
     say(f"writing {len(articles)} page(s) to {options.docs}/articles/")
     writer = OutputWriter(options.docs)
+    links = entity_links([front_matter(article, curated) for article, curated in articles])
     pages: list[tuple[dict, str, str]] = []
     for article, curated in articles:
-        text = render_page(article, curated)
+        text = render_page(article, curated, links)
         relpath = f"articles/{article.slug}.md"
         try:
             writer.write(relpath, text)
+            writer.write(f"raw/{article.slug}.txt", (options.seeds / article.seed).read_bytes())
         except OwnershipError as err:
             report.errors[article.seed] = f"{article.seed}: {err}"
             continue
+        except OSError as err:
+            report.warn(article.seed, f"the raw copy could not be archived ({err.strerror})")
         post = frontmatter.loads(text)
         pages.append((dict(post.metadata), post.content, text))
     if pages:

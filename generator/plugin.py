@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import html
+import json
 import logging
 from pathlib import Path
 
@@ -27,7 +28,7 @@ class ArchiveConfig(base.Config):
     seeds = c.Type(str, default="seeds")
     index = c.Type(str, default=".archive/index")
     jobs = c.Type(int, default=1)
-    generate = c.Choice(("serve", "always", "never"), default="serve")
+    generate = c.Choice(("always", "serve", "never"), default="always")
 
 
 class ArchivePlugin(BasePlugin[ArchiveConfig]):
@@ -61,6 +62,16 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         for name, messages in sorted(report.warnings.items()):
             for message in messages:
                 log.info("archive: %s: %s", name, message)
+
+    def on_env(self, env, /, *, config, files):
+        """`name | entity_url('speakers')`: the page of a speaker, place, outlet, …"""
+        path = Path(config.docs_dir) / "export" / "entities.json"
+        try:
+            entities = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            entities = {}
+        env.filters["entity_url"] = lambda name, section: entities.get(section, {}).get(name)
+        return env
 
     def on_serve(self, server, /, *, config, builder):
         seeds = self._root(config) / self.config.seeds

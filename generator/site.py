@@ -64,6 +64,11 @@ def unique_slugs(names) -> dict[str, str]:
     return out
 
 
+def entity_links(pages: list[dict]) -> dict[str, dict[str, str]]:
+    """Section -> name -> slug for every entity page, as group() assigns them."""
+    return group(pages).slugs
+
+
 def newest_first(pages: list[dict]) -> list[dict]:
     return sorted(pages, key=lambda p: (str(p.get("date") or ""), p["slug"]), reverse=True)
 
@@ -166,7 +171,7 @@ def _date_span(g: Grouping) -> str:
 
 def render_home(g: Grouping) -> str:
     quotes = sum(len(p.get("quotes", [])) for p in g.pages)
-    lines = front("News Statement Archive", "hide: [navigation]") + [
+    lines = front("News Statement Archive") + [
         "# News Statement Archive",
         "",
         "Who said what, when, where, and who reported it: every statement one click from its speaker, "

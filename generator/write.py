@@ -90,16 +90,66 @@ def _escape_numbered(text: str) -> str:
     return re.sub(r"^(\s*\d+)([.)])", r"\1\\\2", text)
 
 
-def render_body(article: Article) -> str:
-    blocks = [_escape_numbered(escape_markdown(p)) for p in article.paragraphs]
+def render_body(article: Article, meta: dict | None = None, links: dict[str, dict[str, str]] | None = None) -> str:
+    """The article's text as Markdown: escaped paragraphs; the first mention of each
+    speaker and place linked to its page; under a paragraph, who is quoted in it."""
+    meta = meta or {}
+    links = links or {}
+    targets = [
+        (name, f"../{section}/{links[section][name]}.md")
+        for section, names in (("speakers", meta.get("speakers", [])), ("places", meta.get("places", [])))
+        for name in names
+        if name in links.get(section, {})
+    ]
+    linked: set[str] = set()
+    blocks = []
+    for paragraph in article.paragraphs:
+        text = _escape_numbered(escape_markdown(paragraph))
+        text = _link_first_mentions(text, targets, linked)
+        blocks.append(text)
+        quoted = _quoted_in(paragraph, meta.get("quotes", []))
+        if quoted:
+            names = ", ".join(
+                f"[{escape_markdown(name)}](../speakers/{links['speakers'][name]}.md) ({kind})"
+                if name in links.get("speakers", {}) else f"{escape_markdown(name)} ({kind})"
+                for name, kind in quoted
+            )
+            blocks.append(f"*Quoted here:* {names}\n{{: .archive-attribution }}")
     for caption in article.captions:
         blocks.append(f"*Photo caption:* {escape_markdown(caption)}\n{{: .archive-caption }}")
     return "\n\n".join(blocks) + "\n"
 
 
-def render_page(article: Article, curated: dict | None = None) -> str:
-    post = frontmatter.Post(render_body(article), **{})
-    post.metadata = front_matter(article, curated)
+def _link_first_mentions(text: str, targets: list[tuple[str, str]], linked: set[str]) -> str:
+    """Link the first mention in the article of each name; never inside another link."""
+    for name, target in sorted(targets, key=lambda t: -len(t[0])):
+        if name in linked:
+            continue
+        escaped = escape_markdown(name)
+        for m in re.finditer(rf"(?<![\w\[]){re.escape(escaped)}(?![\w\]])", text):
+            before = text[: m.start()]
+            if before.count("[") > before.count("]"):
+                continue  # inside a link already made
+            text = f"{before}[{escaped}]({target}){text[m.end():]}"
+            linked.add(name)
+            break
+    return text
+
+
+def _quoted_in(paragraph: str, quotes: list[dict]) -> list[tuple[str, str]]:
+    flat = " ".join(paragraph.split())
+    found: list[tuple[str, str]] = []
+    for quote in quotes:
+        probe = " ".join(quote["text"].split())[:60]
+        if probe and probe in flat and (quote["speaker"], quote["kind"]) not in found:
+            found.append((quote["speaker"], quote["kind"]))
+    return found
+
+
+def render_page(article: Article, curated: dict | None = None, links: dict[str, dict[str, str]] | None = None) -> str:
+    meta = front_matter(article, curated)
+    post = frontmatter.Post(render_body(article, meta, links), **{})
+    post.metadata = meta
     text = frontmatter.dumps(post, sort_keys=False, allow_unicode=True, width=4096, default_flow_style=False)
     return text + "\n"
 
@@ -129,9 +179,9 @@ class OutputWriter:
             log.warning("could not read %s (%s); treating every existing file as hand-written", self.manifest_path, err)
             return {}
 
-    def write(self, relpath: str, content: str) -> None:
+    def write(self, relpath: str, content: str | bytes) -> None:
         target = self._target(relpath)
-        data = content.encode("utf-8")
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
         digest = _sha(data)
         if target.exists():
             existing = target.read_bytes()

@@ -70,15 +70,26 @@ def page(browser):
     context.close()
 
 
-def test_reader_goes_from_home_to_an_article(page, site_url):
+def test_journey_home_speakers_speaker_quote_article_place_and_back(page, site_url):
     ARTIFACTS.mkdir(exist_ok=True)
     page.goto(site_url)
     assert page.locator("h1").first.inner_text().rstrip("¶") == "News Statement Archive"
+    home = page.locator("article").inner_text()
+    assert "7 articles" in home and "Articles per month" in home
+    assert page.locator("svg[role=img]").count() == 1
     page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
-    page.get_by_role("link", name="All articles").click()
-    page.wait_for_url("**/articles/")
-    assert "article(s)" in page.locator("article").inner_text()
-    page.get_by_role("link", name="Syria militants preparing for raid in Aleppo: Russia").click()
+
+    page.get_by_role("link", name="speakers", exact=True).first.click()
+    page.wait_for_url("**/speakers/")
+    assert "Bouthaina Shaaban" in page.locator("article").inner_text()
+    page.get_by_role("link", name="Bouthaina Shaaban").click()
+    page.wait_for_url("**/speakers/bouthaina-shaaban/")
+    speaker = page.locator("article").inner_text()
+    assert "senior adviser to Syrian President Bashar al-Assad" in speaker
+    assert "It would be very strange" in speaker and "2 quotation(s)" in speaker
+    page.screenshot(path=str(ARTIFACTS / "speaker.png"), full_page=True)
+
+    page.get_by_role("link", name="Syria militants preparing for raid in Aleppo: Russia").first.click()
     page.wait_for_url("**/syria-militants-preparing-for-raid-in-aleppo-russia/")
     assert page.locator("h1").first.inner_text() == "Syria militants preparing for raid in Aleppo: Russia"
     panel = page.get_by_label("Article metadata")
@@ -86,7 +97,16 @@ def test_reader_goes_from_home_to_an_article(page, site_url):
     for expected in ("2016-09-19", "GlobalSecurity.org", "Press TV", "Bouthaina Shaaban", "Staffan de Mistura", "seeds/003_c1fcc0406326b570.txt"):
         assert expected in text
     assert "Join the GlobalSecurity.org mailing list" not in page.locator("article").inner_text()
+    assert page.locator(".archive-attribution").count() >= 5
     page.screenshot(path=str(ARTIFACTS / "article.png"), full_page=True)
+
+    panel.get_by_role("link", name="Geneva").click()
+    page.wait_for_url("**/places/geneva/")
+    place = page.locator("article").inner_text()
+    assert "Coordinates: 46.2022, 6.1457" in place and "Syria militants preparing" in place
+    page.screenshot(path=str(ARTIFACTS / "place.png"), full_page=True)
+    page.go_back()
+    page.wait_for_url("**/syria-militants-preparing-for-raid-in-aleppo-russia/")
     assert page.dialogs == []
 
 

@@ -197,7 +197,11 @@ def build_site(tmp_path: Path, seeds: Path) -> Path:
     site_root.mkdir()
     shutil.copy(ROOT / "mkdocs.yml", site_root / "mkdocs.yml")
     shutil.copytree(ROOT / "overrides", site_root / "overrides")
-    shutil.copytree(ROOT / "docs", site_root / "docs", ignore=shutil.ignore_patterns("articles", ".archive-manifest.json"))
+    tracked = subprocess.run(["git", "ls-files", "docs"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    for name in tracked:  # the committed docs only, as in a clean clone (generated pages are not)
+        target = site_root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, target)
     run_build(site_root, seeds)
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
