@@ -48,5 +48,6 @@ test: $(BIN)/.installed browser
 eval: $(BIN)/.installed
 	$(BIN)/python -m tests.eval.evaluate
 
-clean:
-	rm -rf site .archive docs/articles docs/.archive-manifest.json
+clean: $(BIN)/.installed
+	$(BIN)/archive clean
+	rm -rf site

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import sys
 from pathlib import Path
 
 from generator import __version__
 from generator.pipeline import BuildOptions, BuildReport, build
+from generator.write import clean_outputs
 
 EPILOG = """\
 exit codes:
@@ -45,9 +47,23 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--jobs", type=_positive, default=1, help="worker processes for extraction (default: 1)")
     b.add_argument("--strict", action="store_true", help="fail (exit 1) on any warning or bad seed")
     b.add_argument("-q", "--quiet", action="store_true", help="print only the report")
+    cl = sub.add_parser(
+        "clean",
+        help="remove every file the archive wrote (listed in DOCS/.archive-manifest.json) and the index",
+    )
+    cl.add_argument("--docs", type=Path, default=Path("docs"), help="MkDocs docs folder (default: docs)")
+    cl.add_argument("--index", type=Path, default=Path(".archive/index"), help="Whoosh index folder (default: .archive/index)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
+    if args.command == "clean":
+        removed, kept = clean_outputs(args.docs)
+        if args.index.is_dir():
+            shutil.rmtree(args.index)
+        print(f"archive: removed {len(removed)} generated file(s) from {args.docs}/ and the index {args.index}/")
+        for relpath in kept:
+            print(f"  kept    {args.docs / relpath}: edited by hand since the archive wrote it")
+        return 0
     if args.command == "build":
         options = BuildOptions(seeds=args.seeds, docs=args.docs, index=args.index, jobs=args.jobs, strict=args.strict)
         progress = None if args.quiet else (lambda message: print(message, file=sys.stderr, flush=True))

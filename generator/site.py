@@ -194,13 +194,13 @@ def render_home(g: Grouping) -> str:
         "## Most quoted speakers",
         "",
         *[
-            f"- {link(name, 'speakers/' + g.slug('speakers', name) + '.md')}: {count} quotation(s)"
+            f"- {link(name, 'speakers/' + g.slug('speakers', name) + '/index.md')}: {count} quotation(s)"
             for name, count in _top(g.speakers, lambda name, pages: sum(1 for p in pages for q in p.get("quotes", []) if q["speaker"] == name))
         ],
         "",
         "## Most mentioned places",
         "",
-        *[f"- {link(name, 'places/' + g.slug('places', name) + '.md')}: {count} article(s)" for name, count in _top(g.places, lambda n, p: len(p))],
+        *[f"- {link(name, 'places/' + g.slug('places', name) + '/index.md')}: {count} article(s)" for name, count in _top(g.places, lambda n, p: len(p))],
         "",
     ]
     return "\n".join(lines) + "\n"
@@ -264,11 +264,11 @@ def render_speakers(g: Grouping) -> dict[str, str]:
         lines += [f"## {letter} {{ #{_anchor(letter)} }}", ""]
         for name in by_letter[letter]:
             count = sum(1 for p in g.speakers[name] for q in p.get("quotes", []) if q["speaker"] == name)
-            lines.append(f"- {link(name, g.slug('speakers', name) + '.md')}: {count} quotation(s)")
+            lines.append(f"- {link(name, g.slug('speakers', name) + '/index.md')}: {count} quotation(s)")
         lines.append("")
     out["speakers/index.md"] = "\n".join(lines) + "\n"
     for name, pages in g.speakers.items():
-        out[f"speakers/{g.slug('speakers', name)}.md"] = render_speaker(name, pages, g)
+        out.update(render_speaker(name, pages, g))
     return out
 
 
@@ -276,24 +276,28 @@ def _anchor(letter: str) -> str:
     return "letter-" + (slugify(letter) or "other")
 
 
-def render_speaker(name: str, pages: list[dict], g: Grouping) -> str:
+def render_speaker(name: str, pages: list[dict], g: Grouping) -> dict[str, str]:
+    """A speaker's page: roles, every quotation in date order with its article, outlet
+    and date, the places and fellow speakers of those articles."""
     roles = sorted(g.roles.get(name, ()))
     quotes = [(p, q) for p in oldest_first(pages) for q in p.get("quotes", []) if q["speaker"] == name]
     places = sorted({pl for p in pages for pl in p.get("places", [])})
     fellows = sorted({s for p in pages for s in p.get("speakers", []) if s != name})
-    lines = front(name) + [f"# {md(name)}", ""]
+    intro = []
     if roles:
-        lines += ["**Role(s):** " + "; ".join(md(r) for r in roles), ""]
-    lines += [f"{len(quotes)} quotation(s) in {len(pages)} article(s).", "", "## Quotations", ""]
+        intro += ["**Role(s):** " + "; ".join(md(r) for r in roles), ""]
+    intro += [f"{len(quotes)} quotation(s) in {len(pages)} article(s), oldest first.", ""]
+    if places:
+        intro += ["**Places in the same articles:** " + ", ".join(link(p, f"../../places/{g.slug('places', p)}/index.md") for p in places), ""]
+    if fellows:
+        intro += ["**Quoted alongside:** " + ", ".join(link(s, f"../{g.slug('speakers', s)}/index.md") for s in fellows), ""]
+    intro += ["## Quotations", ""]
+    items = []
     for page, quote in quotes:
         kind = "said" if quote["kind"] == "direct" else "reportedly said"
         outlet = f", {md(page['outlet'])}" if page.get("outlet") else ""
-        lines.append(f"- {page.get('date') or 'undated'}{outlet} — {kind}: “{md(quote['text'])}” ({article_link(page, '../')})")
-    if places:
-        lines += ["", "## Places in the same articles", "", ", ".join(link(p, f"../places/{g.slug('places', p)}.md") for p in places)]
-    if fellows:
-        lines += ["", "## Quoted alongside", "", ", ".join(link(s, f"{g.slug('speakers', s)}.md") for s in fellows)]
-    return "\n".join(lines) + "\n"
+        items.append(f"- {page.get('date') or 'undated'}{outlet} — {kind}: “{md(quote['text'])}” ({article_link(page, '../../')})")
+    return paginate(f"speakers/{g.slug('speakers', name)}", name, intro, items, "../../")
 
 
 def render_places(g: Grouping) -> dict[str, str]:
@@ -308,11 +312,11 @@ def render_places(g: Grouping) -> dict[str, str]:
     for country in sorted(by_country, key=lambda c: (c == "Other places", c)):
         lines += [f"## {md(country)}", ""]
         for name in sorted(by_country[country]):
-            lines.append(f"- {link(name, g.slug('places', name) + '.md')}: {len(g.places[name])} article(s)")
+            lines.append(f"- {link(name, g.slug('places', name) + '/index.md')}: {len(g.places[name])} article(s)")
         lines.append("")
     out = {"places/index.md": "\n".join(lines) + "\n"}
     for name, pages in g.places.items():
-        out[f"places/{g.slug('places', name)}.md"] = render_place(name, pages, g)
+        out.update(render_place(name, pages, g))
     return out
 
 
@@ -322,9 +326,10 @@ def _distance_km(a: dict, b: dict) -> float:
     return 6371 * 2 * math.asin(math.sqrt(h))
 
 
-def render_place(name: str, pages: list[dict], g: Grouping) -> str:
+def render_place(name: str, pages: list[dict], g: Grouping) -> dict[str, str]:
+    """A place's page: what it is and where, the speakers quoted about it, the nearby
+    places of the archive, and its articles."""
     info = g.place_info.get(name) or {}
-    lines = front(name) + [f"# {md(name)}", ""]
     facts = []
     if info.get("kind"):
         facts.append(f"**Kind:** {md(info['kind'])}")
@@ -334,12 +339,10 @@ def render_place(name: str, pages: list[dict], g: Grouping) -> str:
         facts.append(f"**Coordinates:** {info['latitude']:.4f}, {info['longitude']:.4f}")
     if info.get("geonames_id"):
         facts.append(f"**GeoNames id:** {info['geonames_id']}")
-    if facts:
-        lines += [" · ".join(facts), ""]
+    intro = [" · ".join(facts), ""] if facts else []
     speakers = sorted({s for p in pages for s in p.get("speakers", [])})
-    lines += [f"## Articles ({len(pages)})", "", *[article_line(p, "../") for p in pages], ""]
     if speakers:
-        lines += ["## Speakers quoted in these articles", "", ", ".join(link(s, f"../speakers/{g.slug('speakers', s)}.md") for s in speakers), ""]
+        intro += ["**Speakers quoted in these articles:** " + ", ".join(link(s, f"../../speakers/{g.slug('speakers', s)}/index.md") for s in speakers), ""]
     if info.get("latitude") is not None:
         near = sorted(
             (_distance_km(info, other), other_name)
@@ -347,10 +350,10 @@ def render_place(name: str, pages: list[dict], g: Grouping) -> str:
             if other_name != name and other.get("latitude") is not None and other_name in g.places
         )[:5]
         if near:
-            lines += ["## Nearby places in the archive", ""]
-            lines += [f"- {link(n, g.slug('places', n) + '.md')}: {d:,.0f} km" for d, n in near]
-            lines.append("")
-    return "\n".join(lines) + "\n"
+            nearby = [f"{link(n, '../' + g.slug('places', n) + '/index.md')} ({d:,.0f} km)" for d, n in near]
+            intro += ["**Nearby places in the archive:** " + ", ".join(nearby), ""]
+    intro += [f"## Articles ({len(pages)})", ""]
+    return paginate(f"places/{g.slug('places', name)}", name, intro, [article_line(p, "../../") for p in pages], "../../")
 
 
 def render_simple(g: Grouping, section: str, title: str, what: str) -> dict[str, str]:

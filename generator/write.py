@@ -96,7 +96,7 @@ def render_body(article: Article, meta: dict | None = None, links: dict[str, dic
     meta = meta or {}
     links = links or {}
     targets = [
-        (name, f"../{section}/{links[section][name]}.md")
+        (name, f"../{section}/{links[section][name]}/index.md")
         for section, names in (("speakers", meta.get("speakers", [])), ("places", meta.get("places", [])))
         for name in names
         if name in links.get(section, {})
@@ -110,7 +110,7 @@ def render_body(article: Article, meta: dict | None = None, links: dict[str, dic
         quoted = _quoted_in(paragraph, meta.get("quotes", []))
         if quoted:
             names = ", ".join(
-                f"[{escape_markdown(name)}](../speakers/{links['speakers'][name]}.md) ({kind})"
+                f"[{escape_markdown(name)}](../speakers/{links['speakers'][name]}/index.md) ({kind})"
                 if name in links.get("speakers", {}) else f"{escape_markdown(name)} ({kind})"
                 for name, kind in quoted
             )
@@ -224,6 +224,28 @@ class OutputWriter:
         if not self.manifest_path.exists() or self.manifest_path.read_bytes() != data:
             atomic_write(self.manifest_path, data)  # unchanged: untouched, so `mkdocs serve` does not loop
         return removed
+
+
+def clean_outputs(docs: Path) -> tuple[list[str], list[str]]:
+    """Remove every file the archive wrote under `docs` (from its manifest) and the
+    manifest itself. Returns (removed, kept because they were edited by hand)."""
+    writer = OutputWriter(docs)
+    removed, kept = [], []
+    for relpath, digest in sorted(writer.previous.items()):
+        target = docs / relpath
+        if not target.exists():
+            continue
+        if _sha(target.read_bytes()) != digest:
+            kept.append(relpath)
+            continue
+        target.unlink()
+        removed.append(relpath)
+        parent = target.parent
+        while parent != docs and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+    writer.manifest_path.unlink(missing_ok=True)
+    return removed, kept
 
 
 def atomic_write(target: Path, data: bytes) -> None:

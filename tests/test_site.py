@@ -1,0 +1,53 @@
+"""The site stage on synthetic page metadata: grouping, pagination, exports, escaping."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+from generator import settings
+from generator.site import render_site, unique_slugs
+
+
+def page(n: int, **extra) -> dict:
+    base = {
+        "title": f"Article {n}", "slug": f"article-{n}", "date": dt.date(2020, 1 + n % 12, 1 + n % 28),
+        "date_source": "header", "outlet": "Example News", "original_source": None, "authors": [],
+        "dateline": None, "speakers": ["Ana Silva"], "speaker_roles": {"Ana Silva": "mayor"},
+        "quotes": [{"speaker": "Ana Silva", "text": f"Statement {n}", "kind": "direct"}],
+        "places": ["Lisbon"], "place_details": [{"name": "Lisbon", "country": "PT", "kind": "city", "latitude": 38.7, "longitude": -9.1, "geonames_id": 2267057}],
+        "organizations": [], "seed": f"seeds/{n}.txt", "seed_sha256": f"{n:064d}", "words": 100,
+    }
+    return base | extra
+
+
+def test_long_lists_are_paginated():
+    pages = [page(n) for n in range(120)]
+    out = render_site(pages)
+    size = settings.PAGE_SIZE
+    assert {"speakers/ana-silva/index.md", "speakers/ana-silva/page-2.md", "speakers/ana-silva/page-3.md"} <= set(out)
+    assert "speakers/ana-silva/page-4.md" not in out
+    assert {"articles/index.md", "articles/page-3.md", "places/lisbon/page-3.md", "outlets/example-news/page-3.md"} <= set(out)
+    first = out["speakers/ana-silva/index.md"]
+    assert first.count("— said:") == size and "Page 1 of 3" in first and "[Next →](page-2.md)" in first
+
+
+def test_names_that_slugify_alike_get_distinct_pages():
+    assert unique_slugs(["Dar‘ā", "Dara", "Dará"]) == {"Dara": "dara", "Dará": "dara-2", "Dar‘ā": "dara-3"}
+
+
+def test_exports_escape_for_their_formats():
+    evil = page(1, title='=HYPERLINK("http://x") <b>&', speakers=["-cmd"], quotes=[])
+    out = render_site([evil])
+    rows = list(csv.reader(io.StringIO(out["export/archive.csv"])))
+    assert rows[1][1].startswith("'=") and rows[1][8].startswith("'-")
+    assert json.loads(out["export/archive.json"])[0]["title"] == evil["title"]
+    assert "&lt;b&gt;&amp;" in out["feed.xml"] and "<b>" not in out["feed.xml"]
+
+
+def test_index_pages_escape_seed_text():
+    out = render_site([page(1, title="<script>alert(1)</script> [x](javascript:y)")])
+    assert "<script>" not in out["articles/index.md"]
+    assert "&lt;script&gt;" in out["articles/index.md"]
