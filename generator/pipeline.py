@@ -1,4 +1,4 @@
-"""The one orchestrator: read -> clean -> extract -> write -> index, in that order.
+"""The one orchestrator: read -> clean -> extract -> write -> site -> index, in order.
 
 No stage knows about another; only this module knows the order. One bad seed never stops
 the archive: its problem is recorded against its file name and the build goes on."""
@@ -8,9 +8,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import frontmatter
@@ -42,6 +41,7 @@ class BuildOptions:
 
 @dataclass
 class BuildReport:
+    strict: bool = False
     seeds: int = 0
     written: int = 0
     unchanged: int = 0
@@ -63,13 +63,9 @@ class BuildReport:
     def exit_code(self) -> int:
         if self.seeds == 0 or self.articles == 0:
             return 3
-        if self.errors:
-            return 1 if self._strict else 0
-        if self.warnings and self._strict:
+        if (self.errors or self.warnings) and self.strict:
             return 1
         return 0
-
-    _strict: bool = False
 
 
 def discover(seeds: Path) -> list[Path]:
@@ -104,7 +100,7 @@ def _extract(raw: RawDocument) -> Article | str:
 
 def build(options: BuildOptions, progress: Callable[[str], None] | None = None) -> BuildReport:
     started = time.perf_counter()
-    report = BuildReport(_strict=options.strict)
+    report = BuildReport(strict=options.strict)
     say = progress or (lambda message: None)
     paths = discover(options.seeds)
     report.seeds = len(paths)
