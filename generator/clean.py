@@ -69,6 +69,11 @@ def corpus_repeats(texts: Iterable[str], min_docs: int = settings.REPEATED_LINE_
     return frozenset(key for key, n in counts.items() if n >= min_docs and key)
 
 
+def repeated_lines_in(text: str, repeated: frozenset[str]) -> list[str]:
+    """The corpus-repeated lines that occur in one text (what its cleaning depends on)."""
+    return sorted({key for line in text.split("\n") if (key := _line_key(line)) in repeated})
+
+
 def _line_key(line: str) -> str:
     return " ".join(strip_links(line)[0].split()).casefold()
 

@@ -87,6 +87,7 @@ def print_report(report: BuildReport, options: BuildOptions) -> None:
     out = sys.stdout
     print(
         f"archive: {report.articles} article(s) from {report.seeds} seed(s) in {report.seconds:.1f} s "
+        f"({report.extracted} extracted, {report.cached} from the cache) "
         f"({report.written} written, {report.unchanged} unchanged, {report.removed} removed); "
         f"{report.warning_count} warning(s), {len(report.errors)} bad seed(s)",
         file=out,

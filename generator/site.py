@@ -301,9 +301,9 @@ def render_speaker(name: str, pages: list[dict], g: Grouping) -> dict[str, str]:
 
 
 def render_places(g: Grouping) -> dict[str, str]:
-    from generator.gazetteer import gazetteer
+    from generator.gazetteer import country_names
 
-    countries = gazetteer().country_names
+    countries = country_names()
     by_country: dict[str, list[str]] = defaultdict(list)
     for name in g.places:
         code = (g.place_info.get(name) or {}).get("country")

@@ -278,3 +278,34 @@ def test_unreadable_index_is_rebuilt(tmp_path, seed_copy):
     ix = whoosh_index.open_dir(str(tmp_path / "index"))
     with ix.searcher() as searcher:
         assert len(list(searcher.all_stored_fields())) == 5
+
+
+def test_unchanged_seeds_come_from_the_cache_and_give_the_same_pages(tmp_path, seed_copy):
+    first = run_build(tmp_path, seed_copy)
+    assert (first.extracted, first.cached) == (5, 0)
+    before = tree_bytes(tmp_path / "docs")
+    second = run_build(tmp_path, seed_copy)
+    assert (second.extracted, second.cached) == (0, 5)
+    assert tree_bytes(tmp_path / "docs") == before
+    seed = seed_copy / "003_c1fcc0406326b570.txt"
+    seed.write_bytes(seed.read_bytes().replace(b"Mon Sep 19, 2016", b"Tue Sep 20, 2016"))
+    third = run_build(tmp_path, seed_copy)
+    assert (third.extracted, third.cached) == (1, 4)
+
+
+def test_a_changed_generator_invalidates_the_cache(tmp_path, seed_copy, monkeypatch):
+    from generator import cache
+
+    run_build(tmp_path, seed_copy)
+    monkeypatch.setattr(cache, "generator_fingerprint", lambda: "another-version")
+    report = run_build(tmp_path, seed_copy)
+    assert (report.extracted, report.cached) == (5, 0)
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 5  # stale entries pruned
+
+
+def test_unreadable_cache_entry_is_re_extracted(tmp_path, seed_copy):
+    run_build(tmp_path, seed_copy)
+    for entry in (tmp_path / "cache").glob("*.json"):
+        entry.write_text("{not json")
+    report = run_build(tmp_path, seed_copy)
+    assert report.extracted == 5 and not report.errors
