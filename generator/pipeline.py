@@ -12,22 +12,22 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import frontmatter
-
 from generator.cache import ExtractionCache
 from generator.cache import key as cache_key
 from generator.clean import clean, corpus_repeats, repeated_lines_in
 from generator.curate import curation_path, is_curation_file, load_curation
 from generator.extract.article import extract_article
+from generator.gazetteer import use_cache_dir as use_gazetteer_cache
 from generator.index import update_index
 from generator.model import Article, RawDocument
 from generator.read import SeedError, read_seed
 from generator.slug import disambiguate, slugify
 from generator.site import entity_links, render_site
-from generator.write import OutputWriter, OwnershipError, front_matter, render_page
+from generator.write import OutputWriter, OwnershipError, front_matter, render_page_parts
 
 log = logging.getLogger(__name__)
 
+EXTRACTION_FAILED = "extraction failed"
 RESERVED_SLUGS = {"index"}  # articles/index.md is the generated list of articles
 IGNORED_NAMES = {"readme", "readme.md", "readme.txt", ".gitkeep", ".ds_store", "thumbs.db"}
 
@@ -99,12 +99,18 @@ def _init_worker(repeats: frozenset[str]) -> None:
     _REPEATS = repeats
 
 
+_FAILURES = 0
+
+
 def _extract(raw: RawDocument) -> Article | str:
+    global _FAILURES
     try:
         return extract_article(clean(raw, _REPEATS))
     except Exception as err:  # an extractor bug must not cost the other articles
-        log.exception("extraction failed for %s", raw.name)
-        return f"extraction failed ({type(err).__name__}: {err}); please report this seed"
+        _FAILURES += 1
+        if _FAILURES == 1:
+            log.exception("extraction failed for %s", raw.name)
+        return f"{EXTRACTION_FAILED} ({type(err).__name__}: {err}); please report this seed"
 
 
 def build(options: BuildOptions, progress: Callable[[str], None] | None = None) -> BuildReport:
@@ -130,6 +136,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
 
     repeats = corpus_repeats(raw.text for raw in raws)
     cache = ExtractionCache(options.cache_dir)
+    use_gazetteer_cache(options.cache_dir)
     keys = [cache_key(raw.name, raw.sha256, repeated_lines_in(raw.text, repeats)) for raw in raws]
     cached = [cache.get(k) for k in keys]
     todo = [raw for raw, hit in zip(raws, cached) if hit is None]
@@ -162,7 +169,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     links = entity_links([front_matter(article, curated) for article, curated in articles])
     pages: list[tuple[dict, str, str]] = []
     for article, curated in articles:
-        text = render_page(article, curated, links)
+        text, meta, body = render_page_parts(article, curated, links)
         relpath = f"articles/{article.slug}.md"
         try:
             writer.write(relpath, text)
@@ -172,8 +179,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
             continue
         except OSError as err:
             report.warn(article.seed, f"the raw copy could not be archived ({err.strerror})")
-        post = frontmatter.loads(text)
-        pages.append((dict(post.metadata), post.content, text))
+        pages.append((meta, body, text))
     if pages:
         say(f"writing the index pages to {options.docs}/")
         for relpath, content in sorted(render_site([meta for meta, _, _ in pages]).items()):
@@ -181,7 +187,10 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
                 writer.write(relpath, content)
             except OwnershipError as err:
                 report.errors[relpath] = str(err)
-    report.removed = len(writer.finish())
+    # After an extractor failure the failed seeds' previous pages are kept: nothing is
+    # removed until every seed extracts again.
+    failed = any(EXTRACTION_FAILED in message for message in report.errors.values())
+    report.removed = len(writer.finish(remove=not failed))
     report.written, report.unchanged = writer.written, writer.unchanged
     report.articles = len(pages)
 

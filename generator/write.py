@@ -147,11 +147,18 @@ def _quoted_in(paragraph: str, quotes: list[dict]) -> list[tuple[str, str]]:
 
 
 def render_page(article: Article, curated: dict | None = None, links: dict[str, dict[str, str]] | None = None) -> str:
+    return render_page_parts(article, curated, links)[0]
+
+
+def render_page_parts(article: Article, curated: dict | None = None, links: dict[str, dict[str, str]] | None = None) -> tuple[str, dict, str]:
+    """(page text, front matter, body): the parts the later stages need, without parsing
+    the page back."""
     meta = front_matter(article, curated)
-    post = frontmatter.Post(render_body(article, meta, links), **{})
+    body = render_body(article, meta, links)
+    post = frontmatter.Post(body, **{})
     post.metadata = meta
     text = frontmatter.dumps(post, sort_keys=False, allow_unicode=True, width=4096, default_flow_style=False)
-    return text + "\n"
+    return text + "\n", meta, body
 
 
 def _sha(data: bytes) -> str:
@@ -205,11 +212,15 @@ class OutputWriter:
             raise OwnershipError(f"refusing to write {relpath}: outside {self.docs}")
         return target
 
-    def finish(self) -> list[str]:
-        """Remove files written by an earlier build and not by this one; save the manifest."""
+    def finish(self, remove: bool = True) -> list[str]:
+        """Remove files written by an earlier build and not by this one (unless `remove`
+        is false: then they stay, and stay in the manifest); save the manifest."""
         removed = []
         for relpath, digest in sorted(self.previous.items()):
             if relpath in self.current:
+                continue
+            if not remove:
+                self.current[relpath] = digest
                 continue
             target = self.docs / relpath
             if not target.exists():
@@ -252,6 +263,7 @@ def atomic_write(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a written file follows the umask
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -260,6 +272,12 @@ def atomic_write(target: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def dump_yaml(data) -> str:

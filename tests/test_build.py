@@ -309,3 +309,31 @@ def test_unreadable_cache_entry_is_re_extracted(tmp_path, seed_copy):
         entry.write_text("{not json")
     report = run_build(tmp_path, seed_copy)
     assert report.extracted == 5 and not report.errors
+
+
+def test_an_extractor_failure_removes_nothing(tmp_path, seed_copy, monkeypatch):
+    run_build(tmp_path, seed_copy)
+    before = tree_bytes(tmp_path / "docs")
+    from generator import pipeline
+
+    def broken(doc):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(pipeline, "extract_article", broken)
+    seed = seed_copy / "003_c1fcc0406326b570.txt"
+    seed.write_bytes(seed.read_bytes() + b"\nOne more sentence of the article, for the cache to miss.\n")
+    report = run_build(tmp_path, seed_copy)
+    assert "extraction failed (RuntimeError: a bug)" in report.errors["003_c1fcc0406326b570.txt"]
+    assert report.removed == 0
+    assert set(tree_bytes(tmp_path / "docs")) >= set(before) - {".archive-manifest.json"}
+    assert (tmp_path / "docs" / "articles" / "syria-militants-preparing-for-raid-in-aleppo-russia.md").read_bytes() == before["articles/syria-militants-preparing-for-raid-in-aleppo-russia.md"]
+
+
+def test_generated_files_follow_the_umask(tmp_path, seed_copy):
+    old = os.umask(0o022)
+    try:
+        run_build(tmp_path, seed_copy)
+    finally:
+        os.umask(old)
+    page = tmp_path / "docs" / "articles" / "russia-aleppo-militants-lay-down-arms.md"
+    assert page.stat().st_mode & 0o777 == 0o644
