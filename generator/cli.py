@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from generator import __version__
-from generator.pipeline import BuildOptions, BuildReport, build
+from generator.pipeline import BuildLocked, BuildOptions, BuildReport, build
 from generator.write import clean_outputs
 
 EPILOG = """\
@@ -19,6 +19,7 @@ exit codes:
   1  --strict was given and there were warnings or bad seeds
   2  the command line was wrong
   3  nothing could be built: no seeds, or every seed failed
+  4  another build of the same archive was running (after --wait seconds)
 
 Every problem names its file and says what to do. Seeds are never modified; the
 generator only replaces or removes files it wrote itself (docs/.archive-manifest.json).
@@ -47,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--jobs", type=_positive, default=1, help="worker processes for extraction (default: 1)")
     b.add_argument("--strict", action="store_true", help="fail (exit 1) on any warning or bad seed")
     b.add_argument("-q", "--quiet", action="store_true", help="print only the report")
+    b.add_argument("--wait", type=float, default=60.0, help="seconds to wait for another running build (default: 60)")
     cl = sub.add_parser(
         "clean",
         help="remove every file the archive wrote (listed in DOCS/.archive-manifest.json) and the index",
@@ -67,7 +69,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         options = BuildOptions(seeds=args.seeds, docs=args.docs, index=args.index, jobs=args.jobs, strict=args.strict)
         progress = None if args.quiet else (lambda message: print(message, file=sys.stderr, flush=True))
-        report = build(options, progress)
+        try:
+            report = build(options, progress, wait=args.wait)
+        except BuildLocked as err:
+            print(f"archive: {err}", file=sys.stderr)
+            return 4
         print_report(report, options)
         return report.exit_code
     return 2

@@ -5,8 +5,10 @@ the archive: its problem is recorded against its file name and the build goes on
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import time
+from contextlib import contextmanager
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -113,7 +115,41 @@ def _extract(raw: RawDocument) -> Article | str:
         return f"{EXTRACTION_FAILED} ({type(err).__name__}: {err}); please report this seed"
 
 
-def build(options: BuildOptions, progress: Callable[[str], None] | None = None) -> BuildReport:
+class BuildLocked(Exception):
+    """Another build of the same archive is running."""
+
+
+@contextmanager
+def build_lock(options: BuildOptions, wait: float = 60.0):
+    """One build of an archive at a time: a second one waits up to `wait` seconds for
+    the first, then refuses (BuildLocked). The lock is released when its process ends,
+    however it ends."""
+    path = options.index.parent / "build.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as handle:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise BuildLocked(
+                        f"another build of this archive is running (lock {path}); wait for it to finish and run the build again"
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build(options: BuildOptions, progress: Callable[[str], None] | None = None, wait: float = 60.0) -> BuildReport:
+    with build_lock(options, wait):
+        return _build(options, progress)
+
+
+def _build(options: BuildOptions, progress: Callable[[str], None] | None = None) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport(strict=options.strict)
     say = progress or (lambda message: None)
@@ -200,23 +236,26 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     return report
 
 
-def _run_extraction(raws: list[RawDocument], repeats: frozenset[str], jobs: int, say) -> list[Article | str]:
+def _run_extraction(raws: list[RawDocument], repeats: frozenset[str], jobs: int, say):
+    """Extraction results in seed order, as they come (so each is cached at once and a
+    build that is killed keeps what it extracted)."""
     total = len(raws)
     step = max(1, total // 10)
-    results: list[Article | str] = []
     if jobs <= 1 or total < 2:
         _init_worker(repeats)
-        for n, raw in enumerate(raws, 1):
-            results.append(_extract(raw))
+        results = map(_extract, raws)
+        pool = None
+    else:
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(repeats,))
+        results = pool.map(_extract, raws, chunksize=max(1, min(16, total // (jobs * 8) or 1)))
+    try:
+        for n, result in enumerate(results, 1):
             if n % step == 0 or n == total:
                 say(f"  extracted {n}/{total}")
-        return results
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(repeats,)) as pool:
-        for n, result in enumerate(pool.map(_extract, raws, chunksize=max(1, min(64, total // (jobs * 8) or 1))), 1):
-            results.append(result)
-            if n % step == 0 or n == total:
-                say(f"  extracted {n}/{total}")
-    return results
+            yield result
+    finally:
+        if pool is not None:
+            pool.shutdown()
 
 
 def _unique_slugs(articles: list[tuple[Article, dict]]) -> list[tuple[Article, dict]]:

@@ -23,6 +23,7 @@ from generator.model import Article
 log = logging.getLogger(__name__)
 
 MANIFEST_NAME = ".archive-manifest.json"
+TEMPORARY_NAME = re.compile(r"^\.tmp-[a-z0-9_]{8}(?:\.[A-Za-z0-9]+)?$")
 ESCAPED = re.compile(r"([\\`*_\[\]{}])")
 BLOCK_START = re.compile(r"^(\s*)([#>+\-=~]|\d+(?=[.)]))")
 
@@ -175,6 +176,15 @@ class OutputWriter:
         self.current: dict[str, str] = {}
         self.written = 0
         self.unchanged = 0
+        self._sweep_temporary_files()
+
+    def _sweep_temporary_files(self) -> None:
+        """A build killed while writing leaves its temporary file behind: remove those
+        (only names of the form atomic_write gives them)."""
+        if self.docs.is_dir():
+            for stale in self.docs.rglob(".tmp-*"):
+                if stale.is_file() and TEMPORARY_NAME.match(stale.name):
+                    stale.unlink()
 
     def _load_manifest(self) -> dict[str, str]:
         try:

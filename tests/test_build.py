@@ -337,3 +337,29 @@ def test_generated_files_follow_the_umask(tmp_path, seed_copy):
         os.umask(old)
     page = tmp_path / "docs" / "articles" / "russia-aleppo-militants-lay-down-arms.md"
     assert page.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_second_build_waits_or_refuses(tmp_path, seed_copy):
+    from generator.pipeline import BuildLocked, BuildOptions, build_lock
+
+    options = BuildOptions(seeds=seed_copy, docs=tmp_path / "docs", index=tmp_path / "index")
+    held = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, sys, time; f = open(sys.argv[1], 'a+'); fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(30)",
+         str(tmp_path / "build.lock")],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert held.stdout.readline().strip() == "held"
+        with pytest.raises(BuildLocked, match="another build of this archive is running"):
+            with build_lock(options, wait=0.5):
+                pass
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", "build", "-q", "--wait", "0.5", "--seeds", str(seed_copy),
+             "--docs", str(tmp_path / "docs"), "--index", str(tmp_path / "index")],
+            capture_output=True, text=True,
+        )
+        assert result.returncode == 4 and "wait for it to finish" in result.stderr
+    finally:
+        held.kill()
+        held.wait()
+    assert run_build(tmp_path, seed_copy).articles == 5  # the lock is free once its holder is gone

@@ -1,0 +1,87 @@
+"""Properties of the reader, cleaner, extractors and writer on arbitrary input
+(Hypothesis): they never raise on text, the front matter round-trips through YAML, and
+nothing from the input comes out as markup."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import markdown
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.clean import clean
+from generator.extract.article import extract_article
+from generator.read import SeedError, decode_seed
+from generator.write import front_matter, render_body
+
+MARKUP = "<>&\"'`*_[](){}#!|\\:-=~+.\n\r\t \u202e\u00a0\u200b“”«»‘’"
+TEXT = st.text(alphabet=st.one_of(st.sampled_from(list(MARKUP)), st.characters(blacklist_categories=("Cs",))), max_size=600)
+PAGES = st.lists(
+    st.one_of(TEXT, st.sampled_from([
+        "<script>alert(1)</script>", "[x](javascript:alert(1))", "{: onclick=alert(1) }", "---", "# heading",
+        '"We will win," said Maria Lopez.', "LONDON, March 3 (Reuters) - text", "© 2020 Example", "By Ann Lee",
+        "<img src=x onerror=alert(1)>", "1. item", "> quote", "Mr Smith said he would go to Paris on Monday.",
+    ])),
+    min_size=1, max_size=12,
+).map("\n\n".join)
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(st.binary(max_size=2000))
+def test_reader_raises_only_seed_errors(data):
+    try:
+        raw = decode_seed(data, "x.txt")
+    except SeedError:
+        return
+    assert isinstance(raw.text, str)
+    assert not any(ch in raw.text for ch in "\x00\r\u202e")
+
+
+@FAST
+@given(PAGES)
+def test_pipeline_stages_never_raise_on_text(text):
+    try:
+        raw = decode_seed(text.encode("utf-8"), "x.txt")
+    except SeedError:
+        return
+    article = extract_article(clean(raw))
+    assert article.slug and "/" not in article.slug and ".." not in article.slug
+
+
+@FAST
+@given(PAGES)
+def test_front_matter_round_trips_through_yaml(text):
+    try:
+        raw = decode_seed(text.encode("utf-8"), "x.txt")
+    except SeedError:
+        return
+    meta = front_matter(extract_article(clean(raw)))
+    assert yaml.safe_load(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)) == meta
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, dict(attrs)))
+
+
+@FAST
+@given(PAGES)
+def test_no_markup_from_the_input_reaches_the_page(text):
+    try:
+        raw = decode_seed(text.encode("utf-8"), "x.txt")
+    except SeedError:
+        return
+    article = extract_article(clean(raw))
+    html = markdown.markdown(render_body(article), extensions=["attr_list", "toc"])
+    parser = _Tags()
+    parser.feed(html)
+    for tag, attrs in parser.found:
+        assert tag in {"p", "em"}, (tag, attrs, html)
+        assert set(attrs) <= {"class"} and attrs.get("class", "archive-caption") in {"archive-caption", "archive-attribution"}
