@@ -128,3 +128,18 @@ def test_hostile_seed_runs_no_script(page, site_url):
     assert page.title().startswith("Evil </title><script>")
     page.screenshot(path=str(ARTIFACTS / "hostile.png"), full_page=True)
     assert not [e for e in console_errors if "alert" in e]
+
+
+@pytest.mark.parametrize("path", ["", "articles/", "timeline/", "timeline/undated/", "outlets/"])
+def test_hostile_titles_in_index_pages_run_no_script(page, site_url, path):
+    page.goto(site_url + path)
+    page.wait_for_load_state("networkidle")
+    assert page.dialogs == []
+    injected = page.evaluate(
+        """() => [...document.querySelectorAll('article *')].filter(el =>
+               el.tagName === 'SCRIPT' || el.tagName === 'IMG' || el.tagName === 'IFRAME' ||
+               [...el.attributes].some(a => a.name.startsWith('on') || /^\\s*javascript:/i.test(a.value))).length"""
+    )
+    assert injected == 0
+    if path in ("", "articles/", "timeline/undated/"):
+        assert "</title><script>" in page.locator("article").inner_text()
