@@ -36,6 +36,7 @@ SOURCE_LINE = re.compile(
     r"|republished (?:from|with permission from|courtesy of)|first published (?:at|on|in|by)|courtesy of)\s*:?\s*(?P<src>.+)$",
     re.I,
 )
+HEADLINE_ENDING = re.compile(r"[?!][\"”’']?\s*$")
 LEGAL_LABEL = re.compile(r"^(?:disclaimer|notice|legal notice|terms|copyright)\b", re.I)
 SITE_VOICE = re.compile(r"\b(?:[Oo]ur|us|[Yy]ou|[Yy]our|this (?:site|website|page))\b")  # "US" is a country
 CALL_TO_ACTION = re.compile(
@@ -84,6 +85,10 @@ def clean(raw: RawDocument, repeated: frozenset[str] = frozenset()) -> CleanDocu
     features = [_features(t, script, repeated) for t in texts]
     n = len(features)
 
+    # A question or exclamation on the first line is a headline, not the article's first
+    # sentence ("Could Yukos be a blessing in disguise?").
+    if n > 1 and features[0]["prose"] and HEADLINE_ENDING.search(features[0]["text"]) and features[0]["words"] <= 20:
+        features[0]["prose"] = False
     first_prose = next((i for i, f in enumerate(features) if f["prose"]), n)
     tail_start = n
     for i in range(n - 1, first_prose, -1):

@@ -36,5 +36,5 @@ def test_no_sentence_of_a_real_article_is_dropped_as_chrome(bbc):
 
 def test_the_first_line_is_the_headline(bbc):
     """BBC files put the headline on line 1."""
-    wrong = [doc.raw.name for doc in bbc if doc.title_line is None or doc.title_line.text != doc.raw.text.strip().split("\n")[0].strip()]
-    assert len(wrong) <= len(bbc) * 0.01, wrong[:10]
+    wrong = [doc.raw.name for doc in bbc if doc.title_line is None or doc.title_line.text != " ".join(doc.raw.text.strip().split("\n")[0].split())]
+    assert len(wrong) <= len(bbc) * 0.005, wrong[:10]
