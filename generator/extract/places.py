@@ -96,8 +96,8 @@ def _is_primary_place(gazetteer: Gazetteer, token: str) -> bool:
 
 def _cued_unknown_places(text: str, gazetteer: Gazetteer, known: list[Place]):
     """Places the gazetteer lacks (villages, districts), named with an unmistakable cue:
-    "Khan al-Aassal region", "the town of Douma", "Ratian north of Aleppo",
-    "in Atbaa, Daraa province"."""
+    "Shuja'iyya neighbourhood", "the town of Bucha", "Irpin north of Kyiv",
+    "in Huwara, Nablus governorate"."""
     for m in FEATURE.finditer(text):
         name = m.group("name") or m.group("river")
         name = re.sub(r"^(?:The|the)\s+", "", name)
@@ -109,7 +109,7 @@ def _cued_unknown_places(text: str, gazetteer: Gazetteer, known: list[Place]):
             if gazetteer.lookup(name) is not None:
                 continue  # a known place: the gazetteer pass has it
             tokens = name.split()
-            # "Aleppo Dahret Awad neighborhood": a known place may lead the run
+            # "Kyiv Podil neighbourhood": a known place may lead the run
             while len(tokens) > 1 and _is_primary_place(gazetteer, tokens[0]):
                 tokens.pop(0)
             name = " ".join(tokens)
@@ -138,7 +138,7 @@ def _spans(run: str, offset: int):
 
 
 def _org_headed_by_place(text: str, start: int, end: int, organizations: list[OrgMention]) -> bool:
-    """ "Daraa Province" is a place even if it was also read as a name."""
+    """ "Kherson Province" is a place even if it was also read as a name."""
     return bool(re.match(r"\s+(?:[Pp]rovince|[Gg]overnorate|[Rr]egion|[Dd]istrict|[Cc]ounty|[Oo]blast)\b", text[end:]))
 
 
@@ -156,7 +156,7 @@ def followed_by_name_at(text: str, end: int) -> bool:
 
 def _after_modifier(head: str, gazetteer: Gazetteer) -> bool:
     """Whether the words of a capitalized run before a place still leave it a place:
-    directions ("Northern Syria"), other places ("Aleppo Dahret Awad"), titles."""
+    directions ("Northern Mali"), other places ("Kyiv Podil"), titles."""
     tokens = head.split()
     if not tokens:
         return True

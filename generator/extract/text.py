@@ -44,8 +44,8 @@ def words(text: str) -> list[str]:
 
 
 def fold(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive key ("Dar'a" == "Daraa" is not claimed,
-    but "Dará" == "dara" is)."""
+    """Case-, accent- and punctuation-insensitive key ("Dniprò" == "dnipro",
+    "Sant'Angelo" == "santangelo")."""
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     stripped = re.sub(r"[‘’'`ʿʾ´]", "", stripped)
