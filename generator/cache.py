@@ -55,8 +55,6 @@ class ExtractionCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.used: set[str] = set()
-        self.hits = 0
-        self.misses = 0
 
     def get(self, entry: str) -> Article | None:
         path = self.folder / (entry + SUFFIX)
@@ -64,13 +62,10 @@ class ExtractionCache:
         try:
             article = article_from_dict(json.loads(path.read_text(encoding="utf-8")))
         except FileNotFoundError:
-            self.misses += 1
             return None
         except (OSError, ValueError, KeyError, TypeError) as err:
             log.warning("ignoring unreadable cache entry %s (%s)", path, err)
-            self.misses += 1
             return None
-        self.hits += 1
         return article
 
     def put(self, entry: str, article: Article) -> None:

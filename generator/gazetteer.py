@@ -160,9 +160,6 @@ class Gazetteer:
             return None
         return max(candidates, key=lambda c: _score(c, context_countries))
 
-    def max_tokens(self) -> int:
-        return 4
-
 
 def _score(candidate: Candidate, context: frozenset[str]) -> tuple:
     kind_rank = {"country": 3, "region": 2, "city": 1, "state": 0}.get(candidate.place.kind, 0)

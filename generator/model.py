@@ -59,15 +59,6 @@ class CleanDocument:
         return next((ln for ln in self.lines if ln.kind is LineKind.TITLE), None)
 
 
-@dataclass(frozen=True, order=True)
-class Entity:
-    """A thing with its own page (speaker, place, outlet, organization): hashed and
-    ordered by slug, so that the same name from two articles is one entity."""
-
-    slug: str
-    name: str = field(compare=False)
-
-
 @dataclass(frozen=True)
 class Quote:
     speaker: str

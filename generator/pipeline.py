@@ -25,7 +25,7 @@ from generator.model import Article, RawDocument
 from generator.read import SeedError, read_seed
 from generator.slug import disambiguate, slugify
 from generator.site import entity_links, render_site
-from generator.write import OutputWriter, OwnershipError, front_matter, render_page_parts
+from generator.write import OutputWriter, OwnershipError, front_matter, render_page
 
 log = logging.getLogger(__name__)
 
@@ -202,10 +202,11 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
     articles = _unique_slugs(articles)
     say(f"writing {len(articles)} page(s) to {options.docs}/articles/")
     writer = OutputWriter(options.docs)
-    links = entity_links([front_matter(article, curated) for article, curated in articles])
+    metas = [front_matter(article, curated) for article, curated in articles]
+    links = entity_links(metas)
     pages: list[tuple[dict, str, str]] = []
-    for article, curated in articles:
-        text, meta, body = render_page_parts(article, curated, links)
+    for (article, curated), meta in zip(articles, metas):
+        text, body = render_page(article, meta, links)
         relpath = f"articles/{article.slug}.md"
         try:
             writer.write(relpath, text)

@@ -18,7 +18,6 @@ OTHER_SCRIPT_SHARE = 0.6  # a line mostly in another script than the article is 
 # Extraction
 TITLE_MIN_WORDS = 2
 TITLE_MAX_WORDS = 40
-NAME_MAX_TOKENS = 5
 PLACE_MIN_POPULATION_BARE = 100_000  # a city named with no locative cue must be this big
 WEEKDAY_MAX_DAYS_AFTER_ANCHOR = 6
 PAGE_SIZE = 50  # every list longer than this is split into pages

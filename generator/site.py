@@ -65,8 +65,17 @@ def unique_slugs(names) -> dict[str, str]:
 
 
 def entity_links(pages: list[dict]) -> dict[str, dict[str, str]]:
-    """Section -> name -> slug for every entity page, as group() assigns them."""
-    return group(pages).slugs
+    """Section -> name -> slug for every entity page: the same names, so the same slugs,
+    as group() gives the pages."""
+    names: dict[str, set[str]] = {section: set() for section in SECTIONS}
+    for page in pages:
+        names["speakers"].update(page.get("speakers", []))
+        names["places"].update(page.get("places", []))
+        names["organizations"].update(page.get("organizations", []))
+        for section, key in (("outlets", "outlet"), ("sources", "original_source")):
+            if page.get(key):
+                names[section].add(page[key])
+    return {section: unique_slugs(found) for section, found in names.items()}
 
 
 def newest_first(pages: list[dict]) -> list[dict]:

@@ -15,7 +15,6 @@ import tempfile
 from pathlib import Path
 
 import frontmatter
-import yaml
 
 from generator import __version__
 from generator.model import Article
@@ -147,19 +146,13 @@ def _quoted_in(paragraph: str, quotes: list[dict]) -> list[tuple[str, str]]:
     return found
 
 
-def render_page(article: Article, curated: dict | None = None, links: dict[str, dict[str, str]] | None = None) -> str:
-    return render_page_parts(article, curated, links)[0]
-
-
-def render_page_parts(article: Article, curated: dict | None = None, links: dict[str, dict[str, str]] | None = None) -> tuple[str, dict, str]:
-    """(page text, front matter, body): the parts the later stages need, without parsing
-    the page back."""
-    meta = front_matter(article, curated)
+def render_page(article: Article, meta: dict, links: dict[str, dict[str, str]] | None = None) -> tuple[str, str]:
+    """(page text, body) for an article whose front matter `meta` is already made."""
     body = render_body(article, meta, links)
     post = frontmatter.Post(body, **{})
     post.metadata = meta
     text = frontmatter.dumps(post, sort_keys=False, allow_unicode=True, width=4096, default_flow_style=False)
-    return text + "\n", meta, body
+    return text + "\n", body
 
 
 def _sha(data: bytes) -> str:
@@ -288,7 +281,3 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
-
-
-def dump_yaml(data) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=4096)

@@ -22,7 +22,6 @@ CAP = rf"(?:(?:[{UPPER}]\.){{2,}}|[{UPPER}][a-z]{{0,2}}\.(?=\s+[{UPPER}])|[{UPPE
 PARTICLE = r"(?:de|da|di|del|della|der|den|van|von|la|le|du|dos|das|bin|ibn|bint|al|el|ben|abu|ter|ten|y|zu|af)"
 NAME_RUN = re.compile(rf"(?<![\w'’\-]){CAP}(?:\s+(?:{PARTICLE}\s+)*{CAP})*(?:,?\s+(?:Jr|Sr)\.?)?")
 POSSESSIVE = re.compile(r"[’']s?$")
-ROLE_WALK_STOP = re.compile(r"^[a-z]")
 CALENDAR_WORDS = {"May", "March", "June", "July", "August", "April", "Monday", "Friday", "Sunday"}  # surnames too
 HYPHENATED_ROLE = re.compile(r"^[A-Z][a-z]+-[a-z]+$")  # "Fly-half", "Co-founder": names capitalize both parts
 

@@ -17,7 +17,6 @@ from generator.extract.text import title_case
 from generator.gazetteer import Gazetteer
 from generator.model import Place
 
-TOKEN = re.compile(r"[A-Z\u00c0-\u024f][\w'’\-]*|[a-z]+|\S")
 CAPITALIZED_RUN = re.compile(
     r"(?<![\w'’-])(?:U\.S\.|U\.K\.|[A-Z\u00c0-\u00de\u0100-\u024f][\w'’\-]*)"
     r"(?:\s+(?:al-|el-|ez-|as-|ad-|of\s+the\s+|of\s+|(?:del|de|la|las|los|do|da|di|du|des|upon|on|am|an\s+der|sur|en)\s+)?[A-Z\u00c0-\u00de\u0100-\u024f][\w'’\-]*){0,3}"

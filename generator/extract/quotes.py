@@ -493,7 +493,6 @@ def _resolve_pending(state: _State) -> None:
 
 def _content(unit, a, b, cue, subject_span, spans) -> tuple[str, str]:
     """The words attributed by a cue, and whether they are a direct quotation."""
-    sentence = unit[a:b]
     s_start, s_end = subject_span if subject_span else (cue.start, cue.end)
     subject_first = s_start < cue.start or cue.participle
     after_start = max(cue.end, s_end) if not subject_first else cue.end

@@ -14,8 +14,6 @@ DOMAIN = re.compile(r"\b(?:[a-z0-9-]+\.)+(?:com|org|net|info|io|ca|uk|ru|ir|tv|n
 WORD = re.compile(r"[^\W_][\w'’\-]*")
 TERMINAL = re.compile(r"[.!?…][\"”’»)\]]*\s*$")
 
-OPEN_QUOTES = "“«„‹"
-CLOSE_QUOTES = "”»“›"
 QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“", "‹": "›", '"': '"', "‘": "’"}
 
 ABBREVIATIONS = {
