@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import shutil
@@ -14,7 +15,7 @@ from generator.pipeline import BuildLocked, BuildOptions, BuildReport, build
 from generator.write import clean_outputs
 
 EPILOG = """\
-exit codes:
+exit codes of `archive build`:
   0  the archive was built (bad seeds, if any, are listed in the report)
   1  --strict was given and there were warnings or bad seeds
   2  the command line was wrong
@@ -55,6 +56,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     cl.add_argument("--docs", type=Path, default=Path("docs"), help="MkDocs docs folder (default: docs)")
     cl.add_argument("--index", type=Path, default=Path(".archive/index"), help="Whoosh index folder (default: .archive/index)")
+    se = sub.add_parser(
+        "search",
+        help="search the archive's index (the same query language as the site)",
+        description="Search the Whoosh index written by `archive build`.",
+        epilog=QUERY_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    se.add_argument("query", help='the query, e.g. \'ceasefire speaker:"john kerry" date:2016\'')
+    se.add_argument("--index", type=Path, default=Path(".archive/index"), help="Whoosh index folder (default: .archive/index)")
+    se.add_argument("--limit", type=_positive_any, default=10, help="number of results to print (default: 10)")
+    se.add_argument("--sort", choices=("relevance", "date"), default="relevance", help="best match first, or newest first")
+    se.add_argument("--json", action="store_true", help="print the results as JSON (for scripts)")
+    se.add_argument("--facets", action="store_true", help="also print counts by speaker, place, outlet and year")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
@@ -66,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         for relpath in kept:
             print(f"  kept    {args.docs / relpath}: edited by hand since the archive wrote it")
         return 0
+    if args.command == "search":
+        return run_search(args)
     if args.command == "build":
         options = BuildOptions(seeds=args.seeds, docs=args.docs, index=args.index, jobs=args.jobs, strict=args.strict)
         progress = None if args.quiet else (lambda message: print(message, file=sys.stderr, flush=True))
@@ -77,6 +93,63 @@ def main(argv: list[str] | None = None) -> int:
         print_report(report, options)
         return report.exit_code
     return 2
+
+
+QUERY_HELP = """\
+query language (the same on the site's search page):
+  words            all must match          "exact phrase"    words in this order
+  a OR b           either                  NOT word, -word   must not match
+  prefix*          words starting so       ( ... )           grouping
+  speaker: place: outlet: source: org: title: quote:         one field only
+  date:2016  date:2016-02  date:2016-02-29  date:[2016-01-01 to 2016-03-31]
+Case, accents and word endings do not matter.
+
+exit codes: 0 results printed (possibly none), 1 the query cannot be run (the message
+says why), 2 the command line was wrong, 3 there is no index (run `archive build`).
+"""
+
+
+def run_search(args) -> int:
+    from generator.query import QueryError
+    from generator.search import IndexMissing, search
+
+    interactive = sys.stdout.isatty() and not args.json
+    marks = ("\x1b[1m", "\x1b[0m") if interactive else ("«", "»")
+    try:
+        results = search(args.index, args.query, limit=args.limit, sort=args.sort, facets=args.facets, marks=marks)
+    except QueryError as err:
+        print(f"archive search: {err}", file=sys.stderr)
+        return 1
+    except IndexMissing as err:
+        print(f"archive search: {err}", file=sys.stderr)
+        return 3
+    if args.json:
+        payload = {
+            "query": results.query,
+            "total": results.total,
+            "results": [dict(vars(hit), speakers=list(hit.speakers), places=list(hit.places)) for hit in results.hits],
+        }
+        if args.facets:
+            payload["facets"] = {name: [{"value": v, "count": n} for v, n in counts] for name, counts in results.facets.items()}
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    print(f"{results.total} article(s) match {args.query!r}" + (f"; the first {len(results.hits)}:" if results.total > len(results.hits) else ":" if results.hits else "."))
+    for n, hit in enumerate(results.hits, 1):
+        print(f"\n{n}. {hit.title}")
+        print("   " + " · ".join(x for x in (hit.date or "undated", hit.outlet, ", ".join(hit.speakers[:4])) if x))
+        print(f"   articles/{hit.slug}.md")
+        if hit.snippet:
+            print(f"   {hit.snippet}")
+    if args.facets:
+        for name, counts in results.facets.items():
+            print(f"\n{name}: " + ("; ".join(f"{value} ({count})" for value, count in counts) or "none"))
+    return 0
+
+
+def _positive_any(value: str) -> int:
+    number = _positive(value)
+    return number if number <= 64 else int(value)
 
 
 def _positive(value: str) -> int:

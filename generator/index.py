@@ -8,43 +8,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import pickle
 import logging
 import random
 from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import STOP_WORDS, CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.support.charset import accent_map
+from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+
+from generator.analysis import analyzer, words_analyzer
 
 log = logging.getLogger(__name__)
-
-
-class StableStopFilter(StopFilter):
-    """A StopFilter that pickles its stop words sorted: the index stores its analyzers,
-    and a frozenset's order changes with Python's per-process string hashing."""
-
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        state["stops"] = tuple(sorted(self.stops))
-        return state
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self.stops = frozenset(self.stops)
-
-
-def analyzer():
-    """Lower case, stop words, English stemming and accent folding: the one analysis of
-    the archive (StemmingAnalyzer's chain, with a reproducible stop filter)."""
-    return (
-        RegexTokenizer()
-        | LowercaseFilter()
-        | StableStopFilter(stoplist=STOP_WORDS, minsize=2)
-        | StemFilter()
-        | CharsetFilter(accent_map)
-    )
 
 
 def schema() -> Schema:
@@ -55,15 +30,30 @@ def schema() -> Schema:
         title=TEXT(stored=True, analyzer=text, field_boost=2.0),
         body=TEXT(analyzer=text, stored=True),
         quote=TEXT(analyzer=text),
-        speaker=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
-        place=KEYWORD(stored=True, commas=True, lowercase=True),
-        outlet=KEYWORD(stored=True, commas=True, lowercase=True),
-        source=KEYWORD(stored=True, commas=True, lowercase=True),
-        org=KEYWORD(stored=True, commas=True, lowercase=True),
+        speaker=TEXT(analyzer=text),
+        place=TEXT(analyzer=text),
+        outlet=TEXT(analyzer=text),
+        source=TEXT(analyzer=text),
+        org=TEXT(analyzer=text),
+        words=TEXT(analyzer=words_analyzer(), phrase=False),
         date=DATETIME(stored=True),
         year=NUMERIC(stored=True),
         meta=STORED,
     )
+
+
+ENTITY_FIELDS = ("speaker", "place", "outlet", "source", "org")
+
+
+def entity_fields(meta: dict) -> dict[str, list[str]]:
+    """The names an article is searchable by, per query field."""
+    return {
+        "speaker": list(meta.get("speakers", [])),
+        "place": list(meta.get("places", [])),
+        "outlet": [meta["outlet"]] if meta.get("outlet") else [],
+        "source": [meta["original_source"]] if meta.get("original_source") else [],
+        "org": list(meta.get("organizations", [])),
+    }
 
 
 def fingerprint(page_text: str) -> str:
@@ -79,16 +69,14 @@ def document(meta: dict, body: str, page_text: str) -> dict:
         "title": meta.get("title") or "",
         "body": body,
         "quote": "\n".join(q["text"] for q in meta.get("quotes", [])),
-        "speaker": ",".join(meta.get("speakers", [])),
-        "place": ",".join(meta.get("places", [])),
-        "outlet": meta.get("outlet") or "",
-        "source": meta.get("original_source") or "",
-        "org": ",".join(meta.get("organizations", [])),
+        **{field: "\n".join(values) for field, values in entity_fields(meta).items()},
         "meta": json.dumps(
-            {k: meta.get(k) for k in ("title", "outlet", "speakers", "places")} | {"date": str(date) if date else None},
+            {k: meta.get(k) for k in ("title", "outlet", "original_source", "speakers", "places", "organizations")}
+            | {"date": str(date) if date else None},
             ensure_ascii=False,
         ),
     }
+    doc["words"] = "\n".join(doc[field] for field in ("title", "body", *ENTITY_FIELDS))
     if when:
         doc["date"] = when
         doc["year"] = when.year
@@ -111,6 +99,16 @@ def _names_from(content: str):
         random.setstate(state)
 
 
+@contextmanager
+def open_searcher(index_dir: Path):
+    ix = whoosh_index.open_dir(str(index_dir))
+    try:
+        with ix.searcher() as searcher:
+            yield searcher
+    finally:
+        ix.close()
+
+
 def update_index(index_dir: Path, pages: list[tuple[dict, str, str]]) -> dict[str, int]:
     """Bring the index in line with `pages` (meta, body, page text). Returns counts."""
     content = "\n".join(sorted(f"{meta['slug']} {fingerprint(text)}" for meta, _, text in pages))
@@ -120,7 +118,7 @@ def update_index(index_dir: Path, pages: list[tuple[dict, str, str]]) -> dict[st
     with _names_from(content + "\n" + "\n".join(existing)):
         try:
             return _update_index(index_dir, pages)
-        except (OSError, ValueError, EOFError, KeyError) as err:
+        except (OSError, ValueError, EOFError, KeyError, AttributeError, ImportError, pickle.UnpicklingError) as err:
             log.warning("the search index in %s could not be read (%s); rebuilding it from the pages", index_dir, err)
             _clear(index_dir)
             return _update_index(index_dir, pages)

@@ -20,7 +20,9 @@ from generator.clean import clean, corpus_repeats, repeated_lines_in
 from generator.curate import curation_path, is_curation_file, load_curation
 from generator.extract.article import extract_article
 from generator.gazetteer import use_cache_dir as use_gazetteer_cache
-from generator.index import update_index
+from generator.client_index import FOLDER as CLIENT_FOLDER
+from generator.client_index import build_client_index
+from generator.index import open_searcher, update_index
 from generator.model import Article, RawDocument
 from generator.read import SeedError, read_seed
 from generator.slug import disambiguate, slugify
@@ -206,7 +208,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
     links = entity_links(metas)
     pages: list[tuple[dict, str, str]] = []
     for (article, curated), meta in zip(articles, metas):
-        text, body = render_page(article, meta, links)
+        text, _ = render_page(article, meta, links)
         relpath = f"articles/{article.slug}.md"
         try:
             writer.write(relpath, text)
@@ -216,10 +218,19 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
             continue
         except OSError as err:
             report.warn(article.seed, f"the raw copy could not be archived ({err.strerror})")
-        pages.append((meta, body, text))
+        pages.append((meta, "\n\n".join(article.paragraphs), text))
     if pages:
         say(f"writing the index pages to {options.docs}/")
         for relpath, content in sorted(render_site([meta for meta, _, _ in pages]).items()):
+            try:
+                writer.write(relpath, content)
+            except OwnershipError as err:
+                report.errors[relpath] = str(err)
+    say(f"indexing {len(pages)} page(s) in {options.index}/")
+    report.index = update_index(options.index, pages)
+    if pages:
+        say(f"writing the site's search index to {options.docs}/{CLIENT_FOLDER}/")
+        for relpath, content in sorted(client_index(options.index, pages).items()):
             try:
                 writer.write(relpath, content)
             except OwnershipError as err:
@@ -230,11 +241,13 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
     report.removed = len(writer.finish(remove=not failed))
     report.written, report.unchanged = writer.written, writer.unchanged
     report.articles = len(pages)
-
-    say(f"indexing {len(pages)} page(s) in {options.index}/")
-    report.index = update_index(options.index, pages)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def client_index(index_dir: Path, pages: list[tuple[dict, str, str]]) -> dict[str, str]:
+    with open_searcher(index_dir) as searcher:
+        return build_client_index(pages, searcher)
 
 
 def _run_extraction(raws: list[RawDocument], repeats: frozenset[str], jobs: int, say):

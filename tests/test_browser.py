@@ -143,3 +143,80 @@ def test_hostile_titles_in_index_pages_run_no_script(page, site_url, path):
     assert injected == 0
     if path in ("", "articles/", "timeline/undated/"):
         assert "</title><script>" in page.locator("article").inner_text()
+
+
+INJECTED = """() => [...document.querySelectorAll('body *')].filter(el =>
+    el.tagName === 'IFRAME' || (el.tagName === 'IMG' && el.closest('.archive-suggest, #archive-search-page')) ||
+    [...el.attributes].some(a => a.name.startsWith('on') || /^\\s*javascript:/i.test(a.value))).length"""
+
+
+def test_header_search_shows_results_as_you_type(page, site_url):
+    page.goto(site_url + "places/")
+    box = page.locator("#archive-q")
+    box.press_sequentially("negotiat*", delay=20)
+    suggest = page.locator("#archive-suggest")
+    suggest.locator("li").first.wait_for()
+    assert "article" in suggest.locator(".archive-suggest__message").inner_text()
+    marks = [m.lower() for m in suggest.locator("mark").all_inner_texts()]
+    assert marks and all(m.startswith("negotiat") for m in marks)
+    page.screenshot(path=str(ARTIFACTS / "search-header.png"))
+    box.fill("")
+    box.press_sequentially('"unclosed', delay=20)
+    page.wait_for_function("document.querySelector('#archive-suggest').innerText.includes('not closed')")
+    box.fill("")
+    box.press_sequentially("evil", delay=20)  # the hostile seed: its title is shown as text
+    suggest.locator("li").first.wait_for()
+    assert "<script>" in suggest.inner_text()
+    assert page.evaluate(INJECTED) == 0 and page.dialogs == []
+
+
+def test_search_page_phrase_field_date_facet_and_highlight(page, site_url):
+    query = '"defense ministry" speaker:konashenkov'
+    page.goto(site_url + "search/")
+    page.locator("#archive-search-q").press_sequentially(query, delay=10)
+    page.locator("#archive-search-from").fill("2016-01-01")
+    page.locator("#archive-search-until").fill("2016-06-30")
+    page.get_by_role("button", name="Search").click()
+    status = page.locator(".archive-search-status")
+    page.wait_for_function("document.querySelector('.archive-search-status').innerText.includes('match')")
+    assert status.inner_text() == "2 articles match."
+    assert "from=2016-01-01" in page.url and "until=2016-06-30" in page.url and "q=%22defense" in page.url
+    dates = page.locator(".archive-result__meta").all_inner_texts()
+    assert all(d.startswith("2016-0") for d in dates)
+    assert [m.lower() for m in page.locator(".archive-results mark").all_inner_texts()][:2] == ["defense", "ministry"]
+    # A facet narrows the results and is recorded in the URL.
+    outlet = page.locator(".archive-facet", has_text="Outlets").locator("button").first
+    name = outlet.locator("span").first.inner_text()
+    count = int(outlet.locator(".archive-facet__count").inner_text())
+    outlet.click()
+    page.wait_for_function(f"document.querySelector('.archive-search-status').innerText.startsWith('{count} article')")
+    assert "outlet=" in page.url and page.locator(".archive-result").count() == count
+    assert outlet.get_attribute("aria-pressed") == "true"
+    page.screenshot(path=str(ARTIFACTS / "search-page.png"), full_page=True)
+    # The shared URL restores the same state.
+    shared = page.url
+    page.goto(shared)
+    page.wait_for_function(f"document.querySelector('.archive-search-status').innerText.startsWith('{count} article')")
+    assert page.locator("#archive-search-q").input_value() == query and name
+    # The article opened from a result highlights the terms.
+    page.locator(".archive-result a").first.click()
+    page.wait_for_load_state()
+    assert "/articles/" in page.url
+    marks = {m.lower() for m in page.locator("mark.archive-hit").all_inner_texts()}
+    assert {"defense", "ministry"} <= marks
+    assert page.dialogs == []
+
+
+def test_search_page_sorts_by_date_and_explains_bad_queries(page, site_url):
+    page.goto(site_url + "search/?q=aleppo&sort=date")
+    page.wait_for_function("document.querySelector('.archive-search-status').innerText.includes('match')")
+    dates = [d.split(" · ")[0] for d in page.locator(".archive-result__meta").all_inner_texts()]
+    assert len(dates) >= 3 and dates == sorted(dates, reverse=True)
+    for bad, message in [("date:2016-13", "not a real date"), ("foo:bar", "unknown field"), ("(a OR b", "not closed")]:
+        page.goto(site_url + "search/?q=" + bad.replace(" ", "+"))
+        page.wait_for_function("document.querySelector('.archive-search-status').innerText.includes('cannot be run')")
+        assert message in page.locator(".archive-search-status").inner_text()
+    page.goto(site_url + "search/?q=evil")
+    page.wait_for_function("document.querySelector('.archive-search-status').innerText.includes('match')")
+    assert "<script>" in page.locator(".archive-results").inner_text()
+    assert page.evaluate(INJECTED) == 0 and page.dialogs == []

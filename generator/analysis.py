@@ -1,0 +1,111 @@
+"""The one text analysis of the archive, shared by the Whoosh index and the client index.
+
+A word goes through: tokenize -> lower case -> drop stop words and one-letter words ->
+English (Porter) stemming -> accent folding. Whoosh runs this chain when it indexes; the
+client index is written from the same chain, and also records each word as typed (lower
+case, accents folded: its *key*) with the stems it gives, so the browser can look a typed
+word up without a stemmer of its own."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from whoosh.analysis import STOP_WORDS as WHOOSH_STOP_WORDS
+from whoosh.analysis import CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.support.charset import accent_map
+
+STOP_MINSIZE = 2
+# Whoosh's English stop words, except those that are names in the news: "US" (the country)
+# and "May" (the month, and people called May).
+STOP_WORDS = frozenset(WHOOSH_STOP_WORDS - {"us", "may"})
+TOKEN_PATTERN = r"\w+(\.?\w+)*"  # RegexTokenizer's default, mirrored in search.js
+
+
+class StableStopFilter(StopFilter):
+    """A StopFilter that pickles its stop words sorted: the index stores its analyzers,
+    and a frozenset's order changes with Python's per-process string hashing."""
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["stops"] = tuple(sorted(self.stops))
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.stops = frozenset(self.stops)
+
+
+def analyzer():
+    """Lower case, stop words, English stemming and accent folding (StemmingAnalyzer's
+    chain, with a reproducible stop filter)."""
+    return (
+        RegexTokenizer(TOKEN_PATTERN)
+        | LowercaseFilter()
+        | StableStopFilter(stoplist=STOP_WORDS, minsize=STOP_MINSIZE)
+        | StemFilter()
+        | CharsetFilter(accent_map)
+    )
+
+
+def _surface_chain():
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StableStopFilter(stoplist=STOP_WORDS, minsize=STOP_MINSIZE)
+
+
+_SURFACE = _surface_chain()
+_STEMMER = StemFilter()
+
+
+def fold_key(word: str) -> str:
+    """How the browser normalizes a typed word: lower case, compatibility decomposition,
+    combining marks removed (`String.normalize("NFKD")` and `/\\p{M}/gu` in search.js)."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.category(ch).startswith("M"))
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The indexed form of one lower-case, non-stop word."""
+    return _STEMMER._stem(word).translate(accent_map)
+
+
+@dataclass(frozen=True)
+class FieldTerms:
+    """One field of one document as the index sees it."""
+
+    positions: dict[str, list[int]]  # stem -> positions (after stop words are dropped)
+    length: int  # number of indexed tokens
+    keys: dict[str, set[str]]  # typed form (key) -> stems
+
+
+def analyze(text: str) -> FieldTerms:
+    positions: dict[str, list[int]] = {}
+    keys: dict[str, set[str]] = {}
+    length = 0
+    for token in _SURFACE(text, positions=True):
+        surface = token.text
+        term = stem(surface)
+        positions.setdefault(term, []).append(token.pos)
+        keys.setdefault(fold_key(surface), set()).add(term)
+        length += 1
+    return FieldTerms(positions, length, keys)
+
+
+def query_terms(text: str) -> list[str]:
+    """The indexed terms of a query word or phrase, in order."""
+    return [token.text for token in analyzer()(text)]
+
+
+class SurfaceKeys(Filter):
+    """Index filter for the `words` field: each token becomes "key<US>stem", so a prefix
+    of typed words can be expanded to stems from the Whoosh index alone."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = f"{fold_key(t.text)}\x1f{stem(t.text)}"
+            yield t
+
+
+def words_analyzer():
+    return _surface_chain() | SurfaceKeys()

@@ -1,0 +1,160 @@
+"""Stage 6, client index: the search index the deployed site downloads, shard by shard.
+
+Everything lives in one sorted key space, cut into shards of about SHARD_BYTES:
+
+    v:<key>          a typed word (lower case, accents folded) -> its stems
+    <F>:<stem>       postings of a stem in field F: [doc, weight, doc delta, weight, ...]
+    P:<F>:<stem>     positions of the stem in each of those documents (phrases only)
+
+The manifest lists the first key of every shard, so a query downloads the manifest, the
+shards holding its words, and the display data (`d/<n>.json`, DOC_CHUNK articles each)
+of the results it shows. Weights are the BM25F scores Whoosh gives the same term in the
+same document (same statistics, same quantized field lengths), so both engines rank
+alike. Facet data (dates, outlets, speakers, places per article) is one more file,
+loaded only when facets, a date filter or date order are asked for."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from math import log
+
+from whoosh.scoring import bm25
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from generator.analysis import STOP_MINSIZE, STOP_WORDS, analyze
+from generator.index import entity_fields
+from generator.query import MIN_PREFIX
+from generator.search import MAX_EXPANSION
+
+FORMAT = 1
+SHARD_BYTES = 24_000
+DOC_CHUNK = 10
+FIELD_CODES = {"title": "T", "body": "B", "quote": "Q", "speaker": "S", "place": "L", "outlet": "O", "source": "R", "org": "G"}
+BOOSTS = {"title": 2.0}
+B, K1 = 0.75, 1.2
+FOLDER = "search"
+
+
+SEARCH_PAGE = """\
+---
+title: Search
+search_page: true
+---
+
+# Search the archive
+
+<div id="archive-search-page">
+<noscript><p>Search runs in your browser and needs JavaScript. Without it, browse the
+<a href="../speakers/">speakers</a>, <a href="../places/">places</a> and
+<a href="../timeline/">timeline</a>, or run <code>archive search</code> on a copy of the archive.</p></noscript>
+</div>
+"""
+
+
+def _dump(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def document_fields(meta: dict, body: str) -> dict[str, str]:
+    """The text of each searchable field (as the Whoosh index gets it)."""
+    return {
+        "title": meta.get("title") or "",
+        "body": body,
+        "quote": "\n".join(q["text"] for q in meta.get("quotes", [])),
+        **{field: "\n".join(values) for field, values in entity_fields(meta).items()},
+    }
+
+
+def build_client_index(pages: list[tuple[dict, str, str]], searcher) -> dict[str, str]:
+    """relpath (under docs/) -> file content, for the pages in slug order."""
+    pages = sorted(pages, key=lambda page: page[0]["slug"])
+    postings: dict[tuple[str, str], list[tuple[int, int, list[int]]]] = defaultdict(list)
+    lengths: dict[str, list[int]] = {field: [] for field in FIELD_CODES}
+    vocab: dict[str, set[str]] = defaultdict(set)
+    for doc, (meta, body, _) in enumerate(pages):
+        for field, text in document_fields(meta, body).items():
+            terms = analyze(text)
+            lengths[field].append(terms.length)
+            for stem, positions in terms.positions.items():
+                postings[(field, stem)].append((doc, len(positions), positions))
+            if field != "quote":  # quotes are part of the body already
+                for key, stems in terms.keys.items():
+                    vocab[key] |= stems
+
+    count = searcher.doc_count_all()
+    entries: dict[str, object] = {}
+    for key, stems in vocab.items():
+        entries[f"v:{key}"] = sorted(stems) if len(stems) > 1 else next(iter(stems))
+    for (field, stem), docs in postings.items():
+        idf = log(count / (searcher.doc_frequency(field, stem) + 1)) + 1
+        avgfl = searcher.avg_field_length(field) or 1
+        boost = BOOSTS.get(field, 1.0)
+        flat, where, previous = [], [], 0
+        for doc, tf, positions in docs:
+            fl = byte_to_length(length_to_byte(lengths[field][doc]))
+            flat += [doc - previous, round(bm25(idf, tf * boost, fl, avgfl, B, K1) * 1000)]
+            previous = doc
+            where.append([positions[0]] + [b - a for a, b in zip(positions, positions[1:])])
+        code = FIELD_CODES[field]
+        entries[f"{code}:{stem}"] = flat
+        entries[f"P:{code}:{stem}"] = where
+
+    files: dict[str, str] = {}
+    firsts: list[str] = []
+    shard: dict[str, object] = {}
+    size = 0
+    for key in sorted(entries):
+        text = _dump(entries[key])
+        if shard and size + len(text) + len(key) > SHARD_BYTES:
+            files[f"{FOLDER}/t/{len(firsts) - 1}.json"] = _dump(shard)
+            shard, size = {}, 0
+        if not shard:
+            firsts.append(key)
+        shard[key] = entries[key]
+        size += len(text) + len(key) + 4
+    if shard:
+        files[f"{FOLDER}/t/{len(firsts) - 1}.json"] = _dump(shard)
+
+    for start in range(0, len(pages), DOC_CHUNK):
+        rows = []
+        for meta, body, _ in pages[start:start + DOC_CHUNK]:
+            rows.append([meta["slug"], meta.get("title") or meta["slug"], str(meta["date"]) if meta.get("date") else "",
+                         meta.get("outlet") or "", list(meta.get("speakers", []))[:5], body])
+        files[f"{FOLDER}/d/{start // DOC_CHUNK}.json"] = _dump(rows)
+    files[f"{FOLDER}/facets.json"] = _dump(_facets(pages))
+    files[f"{FOLDER}/index.md"] = SEARCH_PAGE
+
+    version = hashlib.sha256("\n".join(f"{k}\n{files[k]}" for k in sorted(files)).encode("utf-8")).hexdigest()[:12]
+    files[f"{FOLDER}/manifest.json"] = _dump(
+        {
+            "format": FORMAT,
+            "version": version,
+            "documents": len(pages),
+            "chunk": DOC_CHUNK,
+            "shards": firsts,
+            "fields": FIELD_CODES,
+            "defaultFields": ["title", "body"],
+            "stopWords": sorted(STOP_WORDS),
+            "stopMinSize": STOP_MINSIZE,
+            "minPrefix": MIN_PREFIX,
+            "maxExpansion": MAX_EXPANSION,
+        }
+    )
+    return files
+
+
+def _facets(pages) -> dict:
+    def table(values_per_doc):
+        names = sorted({v for values in values_per_doc for v in values})
+        number = {name: i for i, name in enumerate(names)}
+        return {"names": names, "docs": [[number[v] for v in values] for values in values_per_doc]}
+
+    return {
+        "date": [int(str(meta["date"]).replace("-", "")) if meta.get("date") else 0 for meta, _, _ in pages],
+        "speaker": table([list(dict.fromkeys(meta.get("speakers", []))) for meta, _, _ in pages]),
+        "place": table([list(dict.fromkeys(meta.get("places", []))) for meta, _, _ in pages]),
+        "outlet": table([[meta["outlet"]] if meta.get("outlet") else [] for meta, _, _ in pages]),
+    }
+

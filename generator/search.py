@@ -1,0 +1,209 @@
+"""Search the Whoosh index with the archive's query language (`archive search`).
+
+The query tree from `generator.query` is turned into Whoosh queries term by term, the same
+way `docs/assets/search.js` evaluates it over the client index: a typed word is looked up
+by its key (lower case, accents folded) among the words the archive contains, and matches
+every stem that key gives; a word of several tokens is a phrase; stop words drop out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import highlight
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+
+from generator.analysis import fold_key, query_terms
+from generator.query import DEFAULT_FIELDS, And, DateRange, Everything, Not, Or, Phrase, Prefix, QueryError, Word, parse
+
+MAX_EXPANSION = 200  # stems a prefix may expand to (search.js uses the same limit)
+FACETS = ("speaker", "place", "outlet", "year")
+SEP = "\x1f"
+
+
+@dataclass(frozen=True)
+class Hit:
+    slug: str
+    title: str
+    date: str | None
+    outlet: str | None
+    speakers: tuple[str, ...]
+    places: tuple[str, ...]
+    score: float | None  # None when sorted by date
+    snippet: str  # matching terms marked with the formatter's marks
+
+
+@dataclass(frozen=True)
+class Results:
+    query: str
+    total: int
+    hits: tuple[Hit, ...]
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+
+class IndexMissing(Exception):
+    pass
+
+
+def open_index(index_dir: Path):
+    if not whoosh_index.exists_in(str(index_dir)):
+        raise IndexMissing(f"there is no search index in {index_dir}/: run `archive build` first")
+    return whoosh_index.open_dir(str(index_dir))
+
+
+def stems_for_key(reader, key: str) -> list[str]:
+    """The stems a typed word (its key) gives somewhere in the archive."""
+    prefix = f"{key}{SEP}"
+    return sorted(term.split(SEP, 1)[1] for term in _words(reader, prefix) if term.split(SEP, 1)[0] == key)
+
+
+def stems_for_prefix(reader, prefix: str) -> list[str]:
+    """The stems of the first MAX_EXPANSION keys (in sorted order) that start with `prefix`."""
+    keys: dict[str, set[str]] = {}
+    for term in _words(reader, prefix):
+        key, stem = term.split(SEP, 1)
+        if key not in keys and len(keys) >= MAX_EXPANSION:
+            break
+        keys.setdefault(key, set()).add(stem)
+    return sorted(set().union(*keys.values())) if keys else []
+
+
+def _words(reader, prefix: str):
+    for term in reader.expand_prefix("words", prefix):
+        yield term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+def to_whoosh(node, reader):
+    """A Whoosh query for a parsed tree, or None where the tree analyzes to nothing."""
+    if isinstance(node, Everything):
+        return wq.Every()
+    if isinstance(node, Word):
+        terms = query_terms(node.text)
+        if not terms:
+            return None
+        if len(terms) > 1:
+            return _phrase(node.field, terms)
+        stems = set(stems_for_key(reader, fold_key(node.text))) | set(terms)
+        return _any_field(node.field, sorted(stems))
+    if isinstance(node, Phrase):
+        terms = query_terms(node.text)
+        if not terms:
+            return None
+        return _phrase(node.field, terms) if len(terms) > 1 else _any_field(node.field, terms)
+    if isinstance(node, Prefix):
+        stems = stems_for_prefix(reader, fold_key(node.text))
+        return _any_field(node.field, stems) if stems else wq.NullQuery
+    if isinstance(node, DateRange):
+        return wq.DateRange("date", dt.datetime.combine(node.start, dt.time.min), dt.datetime.combine(node.end, dt.time.max))
+    if isinstance(node, Not):
+        inner = to_whoosh(node.node, reader)
+        return None if inner is None else wq.Not(inner)
+    if isinstance(node, (And, Or)):
+        parts = [q for q in (to_whoosh(n, reader) for n in node.nodes) if q is not None]
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        if isinstance(node, And):
+            positive = [q for q in parts if not isinstance(q, wq.Not)]
+            negative = [q.query for q in parts if isinstance(q, wq.Not)]
+            base = wq.And(positive) if len(positive) > 1 else (positive[0] if positive else wq.Every())
+            return wq.AndNot(base, wq.Or(negative)) if negative else base
+        return wq.Or(parts)
+    raise TypeError(node)  # pragma: no cover
+
+
+def _fields(field: str | None) -> tuple[str, ...]:
+    return (field,) if field else DEFAULT_FIELDS
+
+
+def _any_field(field, stems):
+    parts = [wq.Term(f, s) for f in _fields(field) for s in stems]
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def _phrase(field, terms):
+    parts = [wq.Phrase(f, terms) for f in _fields(field)]
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def compile_query(text: str, reader):
+    tree = parse(text)
+    q = to_whoosh(tree, reader)
+    if q is None:
+        raise QueryError("the query has only very common words (like 'the' or 'of'), which are not indexed: add a more specific word")
+    return q
+
+
+class Marks(highlight.Formatter):
+    def __init__(self, before: str, after: str, between: str = " … "):
+        self.before, self.after, self.between = before, after, between
+
+    def format_token(self, text, token, replace=False):
+        return f"{self.before}{highlight.get_text(text, token, replace)}{self.after}"
+
+
+def search(
+    index_dir: Path,
+    text: str,
+    limit: int = 10,
+    sort: str = "relevance",
+    facets: bool = False,
+    marks: tuple[str, str] = ("[", "]"),
+) -> Results:
+    ix = open_index(index_dir)
+    try:
+        with ix.searcher() as searcher:
+            q = compile_query(text, searcher.reader())
+            kwargs = {"sortedby": "date", "reverse": True} if sort == "date" else {}
+            found = searcher.search(q, limit=None if facets else limit, terms=True, **kwargs)
+            found.fragmenter = highlight.ContextFragmenter(maxchars=200, surround=60)
+            found.formatter = Marks(*marks)
+            hits = []
+            for hit in found[:limit]:
+                meta = json.loads(hit["meta"])
+                snippet = hit.highlights("body", top=2) or hit.highlights("title") or (hit.get("body") or "")[:200]
+                hits.append(
+                    Hit(
+                        slug=hit["slug"],
+                        title=meta.get("title") or hit["slug"],
+                        date=meta.get("date"),
+                        outlet=meta.get("outlet"),
+                        speakers=tuple(meta.get("speakers") or ()),
+                        places=tuple(meta.get("places") or ()),
+                        score=round(hit.score, 4) if sort != "date" and hit.score is not None else None,
+                        snippet=" ".join(snippet.split()),
+                    )
+                )
+            counts = _facets(found) if facets else {}
+            return Results(query=text, total=len(found), hits=tuple(hits), facets=counts)
+    finally:
+        ix.close()
+
+
+def _facets(found, top: int = 10) -> dict[str, list[tuple[str, int]]]:
+    counters = {name: Counter() for name in FACETS}
+    for hit in found:
+        meta = json.loads(hit["meta"])
+        counters["speaker"].update(meta.get("speakers") or ())
+        counters["place"].update(meta.get("places") or ())
+        if meta.get("outlet"):
+            counters["outlet"][meta["outlet"]] += 1
+        if meta.get("date"):
+            counters["year"][meta["date"][:4]] += 1
+    return {name: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:top] for name, c in counters.items()}
+
+
+def matching_slugs(index_dir: Path, text: str) -> list[str]:
+    """Every matching article's slug, best first (ties in index order), for parity tests."""
+    ix = open_index(index_dir)
+    try:
+        with ix.searcher() as searcher:
+            q = compile_query(text, searcher.reader())
+            return [hit["slug"] for hit in searcher.search(q, limit=None)]
+    finally:
+        ix.close()

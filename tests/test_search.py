@@ -1,0 +1,159 @@
+"""Search: `archive search` on the command line, and parity between the two engines.
+
+Parity: the same queries (tests/parity_queries.json: words, phrases, fields, dates,
+boolean) over the seeds and over a 1,000-article archive made from the BBC corpus must
+match the same documents in Whoosh and in the site's engine (docs/assets/search.js run
+under Node over the client index), and rank the same top 10 for at least 90% of them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.query import QueryError
+from generator.search import matching_slugs
+from tests.conftest import ROOT, SEEDS, run_build
+
+NODE = shutil.which("node")
+BBC = ROOT.parent / "shared" / "corpora" / "bbc"
+QUERIES = ROOT / "tests" / "parity_queries.json"
+
+
+@pytest.fixture(scope="module")
+def seeds_archive(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("search-seeds")
+    shutil.copytree(SEEDS, tmp / "seeds")
+    report = run_build(tmp, tmp / "seeds")
+    assert report.articles == 5
+    return tmp
+
+
+@pytest.fixture(scope="module")
+def bbc_archive(tmp_path_factory) -> Path:
+    assert BBC.is_dir(), f"the BBC corpus is expected at {BBC}"
+    tmp = tmp_path_factory.mktemp("search-bbc")
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_corpus.py"), str(tmp / "seeds"), "--count", "1000"], check=True, capture_output=True)
+    report = run_build(tmp, tmp / "seeds", jobs=2)
+    assert report.articles >= 990
+    return tmp
+
+
+def archive(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_search_prints_ranked_results_with_snippets(seeds_archive):
+    result = archive("search", "--index", str(seeds_archive / "index"), '"defense ministry" ceasefire')
+    assert result.returncode == 0, result.stderr
+    assert "article(s) match" in result.stdout
+    assert "«ceasefire»" in result.stdout.lower() or "«ceasefires»" in result.stdout.lower()
+    assert "articles/" in result.stdout
+
+
+def test_search_json_sort_and_facets(seeds_archive):
+    result = archive("search", "--index", str(seeds_archive / "index"), "aleppo", "--json", "--sort", "date", "--facets", "--limit", "3")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["total"] >= 3 and len(data["results"]) == 3
+    dates = [hit["date"] for hit in data["results"]]
+    assert dates == sorted(dates, reverse=True)
+    assert {"slug", "title", "date", "outlet", "speakers", "snippet"} <= set(data["results"][0])
+    assert set(data["facets"]) == {"speaker", "place", "outlet", "year"}
+    years = {f["value"]: f["count"] for f in data["facets"]["year"]}
+    assert sum(years.values()) == data["total"]
+    relevance = json.loads(archive("search", "--index", str(seeds_archive / "index"), "aleppo", "--json").stdout)
+    scores = [hit["score"] for hit in relevance["results"]]
+    assert scores == sorted(scores, reverse=True) and scores[0] > 0
+
+
+@pytest.mark.parametrize("query, message", [('"unclosed', "not closed"), ("foo:bar", "unknown field"), ("date:2016-13", "not a real date"), ("the of", "very common words")])
+def test_bad_queries_get_a_message_and_exit_1(seeds_archive, query, message):
+    result = archive("search", "--index", str(seeds_archive / "index"), query)
+    assert result.returncode == 1
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_missing_index_says_what_to_do(tmp_path):
+    result = archive("search", "--index", str(tmp_path / "nowhere"), "anything")
+    assert result.returncode == 3
+    assert "run `archive build` first" in result.stderr
+
+
+def test_accents_case_and_inflection_do_not_matter(seeds_archive):
+    index = seeds_archive / "index"
+    assert matching_slugs(index, "NEGOTIATIONS") == matching_slugs(index, "negotiations")
+    assert set(matching_slugs(index, "negotiate")) == set(matching_slugs(index, "negotiations"))
+    assert matching_slugs(index, "Dar‘ā") or matching_slugs(index, "daraa")
+    with pytest.raises(QueryError):
+        matching_slugs(index, "(unbalanced")
+
+
+def _node_answers(archive_dir: Path, queries: list[str], tmp_path: Path) -> list[dict]:
+    path = tmp_path / "queries.json"
+    path.write_text(json.dumps(queries), encoding="utf-8")
+    out = subprocess.run([NODE, str(ROOT / "tests/js/run_queries.js"), str(archive_dir / "docs" / "search"), str(path)],
+                         capture_output=True, text=True, check=True).stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def _parity(archive_dir: Path, tmp_path: Path) -> tuple[int, int, int, list[str]]:
+    queries = json.loads(QUERIES.read_text(encoding="utf-8"))
+    assert len(queries) >= 30
+    answers = _node_answers(archive_dir, queries, tmp_path)
+    same_set = same_top = matched = 0
+    differences = []
+    for query, answer in zip(queries, answers):
+        assert "crash" not in answer, answer
+        try:
+            whoosh = matching_slugs(archive_dir / "index", query)
+        except QueryError:
+            assert "error" in answer, (query, answer)
+            same_set += 1
+            same_top += 1
+            continue
+        assert "error" not in answer, (query, answer)
+        matched += bool(whoosh)
+        if set(whoosh) == set(answer["slugs"]):
+            same_set += 1
+        else:
+            differences.append(f"{query}: whoosh {len(whoosh)}, browser {len(answer['slugs'])}")
+        same_top += whoosh[:10] == answer["slugs"][:10]
+    return same_set, same_top, matched, differences
+
+
+@pytest.mark.skipif(NODE is None and not __import__("os").environ.get("CI"), reason="node is not installed")
+@pytest.mark.parametrize("which", ["seeds", "bbc"])
+def test_whoosh_and_the_browser_engine_agree(which, request, tmp_path):
+    archive_dir = request.getfixturevalue(f"{which}_archive")
+    same_set, same_top, matched, differences = _parity(archive_dir, tmp_path)
+    total = len(json.loads(QUERIES.read_text(encoding="utf-8")))
+    assert not differences, differences
+    assert same_set == total
+    assert same_top >= 0.9 * total, f"same top 10 for only {same_top}/{total}"
+    assert matched >= (8 if which == "seeds" else 30), "the queries must actually match something"
+
+
+@pytest.mark.skipif(NODE is None and not __import__("os").environ.get("CI"), reason="node is not installed")
+def test_browser_stemmer_is_whooshs_porter_stemmer(tmp_path):
+    """Every distinct word of the BBC corpus (and some made-up ones) stems the same in both."""
+    from whoosh.lang.porter import stem
+
+    from generator.analysis import query_terms  # noqa: F401  (the chain whose stemmer this is)
+
+    words = set()
+    for path in sorted(BBC.rglob("*.txt"))[:800]:
+        words.update(w.lower() for w in __import__("re").findall(r"\w+", path.read_text(encoding="latin-1")))
+    words |= {"yelling", "yes", "agreed", "feed", "bled", "sized", "hopping", "filing", "controll", "generalizations", "oscillators", "café", "naïvely"}
+    words = sorted(words)
+    assert len(words) > 10_000
+    path = tmp_path / "words.json"
+    path.write_text(json.dumps(words), encoding="utf-8")
+    stems = json.loads(subprocess.run([NODE, str(ROOT / "tests/js/stem_words.js"), str(path)], capture_output=True, text=True, check=True).stdout)
+    wrong = [(w, stem(w), s) for w, s in zip(words, stems) if stem(w) != s]
+    assert not wrong, wrong[:20]
