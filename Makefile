@@ -14,6 +14,7 @@ help:
 	@echo "make serve  - serve the site at http://127.0.0.1:8000 with live regeneration"
 	@echo "make test   - set up (including headless Chromium) and run the whole test suite"
 	@echo "make eval   - print extraction precision/recall against the gold file"
+	@echo "make bench  - run the benchmarks (1,000 and 10,000 synthetic articles) and print tables"
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +50,13 @@ node_modules/.installed: package.json package-lock.json
 
 test: $(BIN)/.installed browser node_modules/.installed
 	$(BIN)/python -m pytest -q
+
+# Benchmarks (figures in docs/benchmarks.md): extraction on the BBC corpus, the site build
+# against plain MkDocs, and search against Pagefind (the peer, installed here from PyPI).
+bench: $(BIN)/.installed
+	$(BIN)/python -m pip install -q pagefind-bin==1.5.2
+	$(BIN)/python bench/search_bench.py 1000 10000
+	$(BIN)/python bench/site_build.py 1000 10000
 
 eval: $(BIN)/.installed
 	$(BIN)/python -m tests.eval.evaluate

@@ -8,6 +8,7 @@ word up without a stemmer of its own."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -57,6 +58,7 @@ _SURFACE = _surface_chain()
 _STEMMER = StemFilter()
 
 
+@lru_cache(maxsize=200_000)
 def fold_key(word: str) -> str:
     """How the browser normalizes a typed word: lower case, compatibility decomposition,
     combining marks removed (`String.normalize("NFKD")` and `/\\p{M}/gu` in search.js)."""
@@ -79,17 +81,34 @@ class FieldTerms:
     keys: dict[str, set[str]]  # typed form (key) -> stems
 
 
+_WORD = re.compile(TOKEN_PATTERN)
+
+
+def surface_tokens(text: str) -> tuple[int, list[str]]:
+    """The lower-case, non-stop words of a text in order, and the position of the first:
+    what RegexTokenizer, LowercaseFilter and the StopFilter give (it keeps the first kept
+    word's position and numbers the rest on from it), without the cost of a Token object
+    per word. A test holds it to the Whoosh chain."""
+    words: list[str] = []
+    first = 0
+    for n, match in enumerate(_WORD.finditer(text)):
+        word = match.group().lower()
+        if len(word) >= STOP_MINSIZE and word not in STOP_WORDS:
+            if not words:
+                first = n
+            words.append(word)
+    return first, words
+
+
 def analyze(text: str) -> FieldTerms:
     positions: dict[str, list[int]] = {}
     keys: dict[str, set[str]] = {}
-    length = 0
-    for token in _SURFACE(text, positions=True):
-        surface = token.text
+    first, words = surface_tokens(text)
+    for pos, surface in enumerate(words, first):
         term = stem(surface)
-        positions.setdefault(term, []).append(token.pos)
+        positions.setdefault(term, []).append(pos)
         keys.setdefault(fold_key(surface), set()).add(term)
-        length += 1
-    return FieldTerms(positions, length, keys)
+    return FieldTerms(positions, sum(map(len, positions.values())), keys)
 
 
 def query_terms(text: str) -> list[str]:

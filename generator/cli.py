@@ -174,6 +174,9 @@ def print_report(report: BuildReport, options: BuildOptions) -> None:
     if report.index:
         i = report.index
         print(f"  index {options.index}: {i['added']} added, {i['updated']} updated, {i['unchanged']} unchanged, {i['removed']} removed", file=out)
+    if report.stages:
+        print("  stages: " + ", ".join(f"{name} {seconds:.1f} s" for name, (seconds, _) in report.stages.items())
+              + f"; peak memory {max(peak for _, peak in report.stages.values()):.0f} MB", file=out)
     for name, message in sorted(report.errors.items()):
         print(f"  error   {message}", file=out)
     for name, messages in sorted(report.warnings.items()):

@@ -84,12 +84,17 @@ def build_client_index(pages: list[tuple[dict, str, str]], searcher) -> dict[str
                     vocab[key] |= stems
 
     count = searcher.doc_count_all()
+    # Without deletions a term's document frequency is the length of its postings; with
+    # them (after incremental updates) Whoosh still counts deleted documents, so ask it.
+    exact = searcher.reader().has_deletions()
+    averages = {field: searcher.avg_field_length(field) or 1 for field in FIELD_CODES}
     entries: dict[str, object] = {}
     for key, stems in vocab.items():
         entries[f"v:{key}"] = sorted(stems) if len(stems) > 1 else next(iter(stems))
     for (field, stem), docs in postings.items():
-        idf = log(count / (searcher.doc_frequency(field, stem) + 1)) + 1
-        avgfl = searcher.avg_field_length(field) or 1
+        frequency = searcher.doc_frequency(field, stem) if exact else len(docs)
+        idf = log(count / (frequency + 1)) + 1
+        avgfl = averages[field]
         boost = BOOSTS.get(field, 1.0)
         flat, where, previous = [], [], 0
         for doc, tf, positions in docs:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import resource
 import time
 from contextlib import contextmanager
 from collections.abc import Callable
@@ -64,6 +65,15 @@ class BuildReport:
     errors: dict[str, str] = field(default_factory=dict)
     index: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    stages: dict[str, tuple[float, float]] = field(default_factory=dict)  # name -> (seconds, peak RSS MB so far)
+
+    _lap: float = field(default_factory=time.perf_counter, repr=False)
+
+    def lap(self, stage: str) -> None:
+        """Record the time since the previous lap as `stage`, with the peak memory so far."""
+        now = time.perf_counter()
+        self.stages[stage] = (now - self._lap, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        self._lap = now
 
     def warn(self, name: str, message: str) -> None:
         self.warnings.setdefault(name, []).append(message)
@@ -173,6 +183,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
             report.errors[path.name] = f"{path.name} could not be read: {err}"
 
     repeats = corpus_repeats(raw.text for raw in raws)
+    report.lap("read")
     cache = ExtractionCache(options.cache_dir)
     use_gazetteer_cache(options.cache_dir)
     keys = [cache_key(raw.name, raw.sha256, repeated_lines_in(raw.text, repeats)) for raw in raws]
@@ -202,6 +213,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
         articles.append((result, curated))
 
     articles = _unique_slugs(articles)
+    report.lap("clean+extract")
     say(f"writing {len(articles)} page(s) to {options.docs}/articles/")
     writer = OutputWriter(options.docs)
     metas = [front_matter(article, curated) for article, curated in articles]
@@ -219,6 +231,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
         except OSError as err:
             report.warn(article.seed, f"the raw copy could not be archived ({err.strerror})")
         pages.append((meta, "\n\n".join(article.paragraphs), text))
+    report.lap("write articles")
     if pages:
         say(f"writing the index pages to {options.docs}/")
         for relpath, content in sorted(render_site([meta for meta, _, _ in pages]).items()):
@@ -226,8 +239,10 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
                 writer.write(relpath, content)
             except OwnershipError as err:
                 report.errors[relpath] = str(err)
+    report.lap("write index pages")
     say(f"indexing {len(pages)} page(s) in {options.index}/")
     report.index = update_index(options.index, pages)
+    report.lap("whoosh index")
     if pages:
         say(f"writing the site's search index to {options.docs}/{CLIENT_FOLDER}/")
         for relpath, content in sorted(client_index(options.index, pages).items()):
@@ -235,6 +250,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
                 writer.write(relpath, content)
             except OwnershipError as err:
                 report.errors[relpath] = str(err)
+    report.lap("client index")
     # After an extractor failure the failed seeds' previous pages are kept: nothing is
     # removed until every seed extracts again.
     failed = any(EXTRACTION_FAILED in message for message in report.errors.values())

@@ -157,3 +157,33 @@ def test_browser_stemmer_is_whooshs_porter_stemmer(tmp_path):
     stems = json.loads(subprocess.run([NODE, str(ROOT / "tests/js/stem_words.js"), str(path)], capture_output=True, text=True, check=True).stdout)
     wrong = [(w, stem(w), s) for w, s in zip(words, stems) if stem(w) != s]
     assert not wrong, wrong[:20]
+
+
+def test_fast_tokenizer_is_the_whoosh_chain():
+    """analysis.surface_tokens must give what Whoosh's tokenizer, lower-case and stop
+    filters give (positions renumbered), on real text and on awkward text."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from generator.analysis import STOP_MINSIZE, STOP_WORDS, TOKEN_PATTERN, StableStopFilter, surface_tokens
+    from whoosh.analysis import LowercaseFilter, RegexTokenizer
+
+    chain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StableStopFilter(stoplist=STOP_WORDS, minsize=STOP_MINSIZE)
+
+    def whoosh(text):
+        return [(t.text, t.pos) for t in chain(text, positions=True)]
+
+    def ours(text):
+        first, words = surface_tokens(text)
+        return list(zip(words, range(first, first + len(words))))
+
+    for path in sorted(BBC.rglob("*.txt"))[:200]:
+        text = path.read_text(encoding="latin-1")
+        assert ours(text) == whoosh(text), path
+
+    @given(st.lists(st.sampled_from(list("aZ é.ß_-İ'1 \n\u0301ﬁ") + ["US", "the", "x.y", "Ab"]), max_size=40).map("".join))
+    @settings(max_examples=300, deadline=None)
+    def same(text):
+        assert ours(text) == whoosh(text)
+
+    same()
