@@ -132,8 +132,11 @@ def measure_queries(site: Path) -> dict:
                     def record(response, sizes=sizes, engine=engine):
                         path = response.url.removeprefix(url).split("?")[0]
                         mine = ("search/", "assets/search.js") if engine == "ours" else ("pagefind/",)
-                        if path.startswith(mine):
-                            body = response.body()
+                        if path.startswith(mine) and path not in sizes:
+                            try:
+                                body = response.body()
+                            except Exception:  # the page was closed while a late response arrived
+                                return
                             sizes[path] = (len(body), min(len(body), len(gzip.compress(body, 9))))
 
                     page.on("response", record)
@@ -157,15 +160,17 @@ def measure_queries(site: Path) -> dict:
 
 def whoosh_times(index: Path, queries: list[str]) -> dict:
     sys.path.insert(0, str(ROOT))
-    from generator.search import search
+    from generator.index import open_searcher
+    from generator.search import run_query
 
-    search(index, "warm up", limit=10)
     times = []
-    for q in queries:
-        for _ in range(3):
-            start = time.perf_counter()
-            search(index, q, limit=10)
-            times.append((time.perf_counter() - start) * 1000)
+    with open_searcher(index) as searcher:  # as a long-running process (a Python user) would
+        run_query(searcher, "warm up", limit=10)
+        for q in queries:
+            for _ in range(3):
+                start = time.perf_counter()
+                run_query(searcher, q, limit=10)
+                times.append((time.perf_counter() - start) * 1000)
     times.sort()
     startup, _, _ = run([BIN / "archive", "search", "--index", index, "government", "--limit", "10"], ROOT)
     return {"p50": statistics.median(times), "p95": times[int(len(times) * 0.95) - 1], "max": times[-1], "cli": startup * 1000}

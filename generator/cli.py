@@ -177,6 +177,7 @@ def print_report(report: BuildReport, options: BuildOptions) -> None:
     if report.stages:
         print("  stages: " + ", ".join(f"{name} {seconds:.1f} s" for name, (seconds, _) in report.stages.items())
               + f"; peak memory {max(peak for _, peak in report.stages.values()):.0f} MB", file=out)
+        print("  peak memory after each stage: " + ", ".join(f"{name} {peak:.0f} MB" for name, (_, peak) in report.stages.items()), file=out)
     for name, message in sorted(report.errors.items()):
         print(f"  error   {message}", file=out)
     for name, messages in sorted(report.warnings.items()):

@@ -29,8 +29,9 @@ from generator.query import MIN_PREFIX
 from generator.search import MAX_EXPANSION
 
 FORMAT = 1
-SHARD_BYTES = 24_000
-DOC_CHUNK = 10
+SHARD_BYTES = 24_000  # postings and words: what every query downloads
+POSITION_SHARD_BYTES = 96_000  # positions: only phrase queries download them
+DOC_CHUNK = 12
 FIELD_CODES = {"title": "T", "body": "B", "quote": "Q", "speaker": "S", "place": "L", "outlet": "O", "source": "R", "org": "G"}
 BOOSTS = {"title": 2.0}
 B, K1 = 0.75, 1.2
@@ -112,7 +113,8 @@ def build_client_index(pages: list[tuple[dict, str, str]], searcher) -> dict[str
     size = 0
     for key in sorted(entries):
         text = _dump(entries[key])
-        if shard and size + len(text) + len(key) > SHARD_BYTES:
+        limit = POSITION_SHARD_BYTES if key.startswith("P:") else SHARD_BYTES
+        if shard and (size + len(text) + len(key) > limit or key.startswith("P:") != next(iter(shard)).startswith("P:")):
             files[f"{FOLDER}/t/{len(firsts) - 1}.json"] = _dump(shard)
             shard, size = {}, 0
         if not shard:

@@ -11,13 +11,13 @@ import datetime as dt
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from whoosh import highlight
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from generator.analysis import fold_key, query_terms
+from generator.analysis import _WORD, fold_key, query_terms, stem
 from generator.query import DEFAULT_FIELDS, And, DateRange, Everything, Not, Or, Phrase, Prefix, QueryError, Word, parse
 
 MAX_EXPANSION = 200  # stems a prefix may expand to (search.js uses the same limit)
@@ -139,50 +139,89 @@ def compile_query(text: str, reader):
     return q
 
 
-class Marks(highlight.Formatter):
-    def __init__(self, before: str, after: str, between: str = " … "):
-        self.before, self.after, self.between = before, after, between
-
-    def format_token(self, text, token, replace=False):
-        return f"{self.before}{highlight.get_text(text, token, replace)}{self.after}"
+def _text(term) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else str(term)
 
 
-def search(
-    index_dir: Path,
+@lru_cache(maxsize=100_000)
+def _stem_of(word: str) -> str:
+    return stem(word.lower())
+
+
+def snippet(text: str, stems: set[str], marks: tuple[str, str], width: int = 220) -> str:
+    """The stretch of `text` (about `width` characters) with the most words whose stem
+    matched, those words wrapped in `marks` (search.js picks its snippets the same way).
+    One regular-expression pass with cached stems: Whoosh's highlighter re-analyzes
+    every hit's text through its token chain, which took most of a query's time."""
+    hits = [m.span() for m in _WORD.finditer(text) if _stem_of(m.group()) in stems]
+    start, best = 0, -1
+    for i, (first, _) in enumerate(hits):
+        n = sum(1 for _, end in hits[i:] if end - first <= width)
+        if n > best:
+            start, best = first, n
+    start = max(0, start - 60)
+    if start > 0:
+        space = text.find(" ", start)
+        if 0 <= space < start + 20:
+            start = space + 1
+    end = min(len(text), start + width)
+    if end < len(text):
+        back = text.rfind(" ", 0, end)
+        if back > start + width // 2:
+            end = back
+    pieces, at = [], start
+    for first, last in hits:
+        if first < start or last > end:
+            continue
+        pieces += [text[at:first], marks[0], text[first:last], marks[1]]
+        at = last
+    pieces.append(text[at:end])
+    excerpt = " ".join("".join(pieces).split())
+    return ("… " if start > 0 else "") + excerpt + (" …" if end < len(text) else "")
+
+
+def search(index_dir: Path, text: str, **options) -> Results:
+    """Open the index, run one query (see `run_query` for the options), close it."""
+    ix = open_index(index_dir)
+    try:
+        with ix.searcher() as searcher:
+            return run_query(searcher, text, **options)
+    finally:
+        ix.close()
+
+
+def run_query(
+    searcher,
     text: str,
     limit: int = 10,
     sort: str = "relevance",
     facets: bool = False,
     marks: tuple[str, str] = ("[", "]"),
 ) -> Results:
-    ix = open_index(index_dir)
-    try:
-        with ix.searcher() as searcher:
-            q = compile_query(text, searcher.reader())
-            kwargs = {"sortedby": "date", "reverse": True} if sort == "date" else {}
-            found = searcher.search(q, limit=None if facets else limit, terms=True, **kwargs)
-            found.fragmenter = highlight.ContextFragmenter(maxchars=200, surround=60)
-            found.formatter = Marks(*marks)
-            hits = []
-            for hit in found[:limit]:
-                meta = json.loads(hit["meta"])
-                snippet = hit.highlights("body", top=2) or hit.highlights("title") or (hit.get("body") or "")[:200]
-                hits.append(
-                    Hit(
-                        slug=hit["slug"],
-                        title=meta.get("title") or hit["slug"],
-                        date=meta.get("date"),
-                        outlet=meta.get("outlet"),
-                        speakers=tuple(meta.get("speakers") or ()),
-                        places=tuple(meta.get("places") or ()),
-                        score=round(hit.score, 4) if sort != "date" and hit.score is not None else None,
-                        snippet=" ".join(snippet.split()),
-                    )
-                )
-            counts = _facets(found) if facets else {}
-            return Results(query=text, total=len(found), hits=tuple(hits), facets=counts)
-    finally:
-        ix.close()
+    """Run one query on an open Whoosh searcher: the best `limit` hits with snippets,
+    the total, and (with `facets`) counts over every match."""
+    q = compile_query(text, searcher.reader())
+    kwargs = {"sortedby": "date", "reverse": True} if sort == "date" else {}
+    found = searcher.search(q, limit=None if facets else limit, **kwargs)
+    stems = {_text(term) for field, term in q.iter_all_terms() if field in ("title", "body")}
+    hits = []
+    for hit in found[:limit]:
+        meta = json.loads(hit["meta"])
+        excerpt = snippet(hit.get("body") or "", stems, marks)
+        hits.append(
+            Hit(
+                slug=hit["slug"],
+                title=meta.get("title") or hit["slug"],
+                date=meta.get("date"),
+                outlet=meta.get("outlet"),
+                speakers=tuple(meta.get("speakers") or ()),
+                places=tuple(meta.get("places") or ()),
+                score=round(hit.score, 4) if sort != "date" and hit.score is not None else None,
+                snippet=excerpt,
+            )
+        )
+    counts = _facets(found) if facets else {}
+    return Results(query=text, total=len(found), hits=tuple(hits), facets=counts)
 
 
 def _facets(found, top: int = 10) -> dict[str, list[tuple[str, int]]]:

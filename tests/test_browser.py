@@ -37,12 +37,14 @@ def site_url(tmp_path_factory):
     shutil.copy(FIXTURES / "html_page.html", seeds / "html_page.html")
     (seeds / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
     site = build_site(tmp, seeds)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    # The server's root is the folder above the site: pages are served from a sub-path,
+    # /site/, as on a project page of a static host.
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site.parent))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     handler.log_message = lambda *args: None
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    yield f"http://127.0.0.1:{server.server_address[1]}/site/"
     server.shutdown()
 
 
