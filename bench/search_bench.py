@@ -149,7 +149,9 @@ def measure_queries(site: Path) -> dict:
                     timing = page.evaluate("([q, f]) => timeOurs(q, f)", [query, filters]) if engine == "ours" else None
                     code = sum(g for path, (_, g) in sizes.items() if path.endswith((".js", ".wasm")) or "wasm" in path)
                     data = sum(g for path, (_, g) in sizes.items()) - code
+                    shown = sum(g for path, (_, g) in sizes.items() if path.startswith(("search/d/", "pagefind/fragment/")))
                     out[(engine, label)] = {"total": result["total"], "files": len(sizes), "data_gz": data, "code_gz": code,
+                                            "results_gz": shown,
                                             "first_ms": result["ms"], "warm_ms": timing}
                     context.close()
             browser.close()
@@ -220,14 +222,15 @@ def report(rows: list[dict]) -> None:
         print(f"| {r['n']:,} | ours (client index stage) | {r['ours_files']:,} | {r['ours_bytes'] / 1e6:.1f} MB | {r['client_index_s']:.1f} s | {r['pipeline_peak']:.0f} MB (whole pipeline) |")
         print(f"| {r['n']:,} | Pagefind 1.5.2 | {r['pf_files']:,} | {r['pf_bytes'] / 1e6:.1f} MB | {r['pf_seconds']:.1f} s | {r['pf_peak']:.0f} MB |")
     print()
-    print("| N | query | ours: KB (gzip) data + code, files | Pagefind: KB (gzip) data + code, files | ours / Pagefind (data) | matches ours / Pagefind | ours in-browser query time after the shards arrived |")
+    print("| N | query | ours: KB (gzip) data (of which results) + code, files | Pagefind: KB (gzip) data (of which results) + code, files | ours / Pagefind (data) | matches ours / Pagefind | ours in-browser query time after the shards arrived |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:
         for label in QUERIES:
             o, p = r["queries"][("ours", label)], r["queries"][("pagefind", label)]
             ratio = o["data_gz"] / p["data_gz"] if p["data_gz"] else float("nan")
-            print(f"| {r['n']:,} | {label} | {o['data_gz'] / 1024:.1f} + {o['code_gz'] / 1024:.1f}, {o['files']} | "
-                  f"{p['data_gz'] / 1024:.1f} + {p['code_gz'] / 1024:.1f}, {p['files']} | {ratio:.2f} | {o['total']} / {p['total']} | {o['warm_ms']:.1f} ms |")
+            print(f"| {r['n']:,} | {label} | {o['data_gz'] / 1024:.1f} ({o['results_gz'] / 1024:.1f}) + {o['code_gz'] / 1024:.1f}, {o['files']} | "
+                  f"{p['data_gz'] / 1024:.1f} ({p['results_gz'] / 1024:.1f}) + {p['code_gz'] / 1024:.1f}, {p['files']} | {ratio:.2f} | "
+                  f"{o['total']} / {p['total']} | {o['warm_ms']:.1f} ms |")
     print()
     print("| N | pipeline | stages | mkdocs build | Whoosh query p50 / p95 / max (in-process, with snippets) | `archive search` start-up + query |")
     print("|---|---|---|---|---|---|")

@@ -29,7 +29,7 @@ from generator.query import MIN_PREFIX
 from generator.search import MAX_EXPANSION
 
 FORMAT = 1
-SHARD_BYTES = 24_000  # postings and words: what every query downloads
+SHARD_BYTES = 32_000  # postings and words: what every query downloads
 POSITION_SHARD_BYTES = 96_000  # positions: only phrase queries download them
 DOC_CHUNK = 12
 FIELD_CODES = {"title": "T", "body": "B", "quote": "Q", "speaker": "S", "place": "L", "outlet": "O", "source": "R", "org": "G"}
@@ -69,60 +69,69 @@ def document_fields(meta: dict, body: str) -> dict[str, str]:
 
 
 def build_client_index(pages: list[tuple[dict, str, str]], searcher) -> dict[str, str]:
-    """relpath (under docs/) -> file content, for the pages in slug order."""
-    pages = sorted(pages, key=lambda page: page[0]["slug"])
-    postings: dict[tuple[str, str], list[tuple[int, int, list[int]]]] = defaultdict(list)
-    lengths: dict[str, list[int]] = {field: [] for field in FIELD_CODES}
-    vocab: dict[str, set[str]] = defaultdict(set)
-    for doc, (meta, body, _) in enumerate(pages):
-        for field, text in document_fields(meta, body).items():
-            terms = analyze(text)
-            lengths[field].append(terms.length)
-            for stem, positions in terms.positions.items():
-                postings[(field, stem)].append((doc, len(positions), positions))
-            if field != "quote":  # quotes are part of the body already
-                for key, stems in terms.keys.items():
-                    vocab[key] |= stems
+    """relpath (under docs/) -> file content, for the pages in slug order.
 
+    One field at a time: its postings are built, weighted and serialized before the
+    next field is read, so memory holds one field's postings as objects, not all eight."""
+    pages = sorted(pages, key=lambda page: page[0]["slug"])
     count = searcher.doc_count_all()
     # Without deletions a term's document frequency is the length of its postings; with
     # them (after incremental updates) Whoosh still counts deleted documents, so ask it.
     exact = searcher.reader().has_deletions()
-    averages = {field: searcher.avg_field_length(field) or 1 for field in FIELD_CODES}
-    entries: dict[str, object] = {}
-    for key, stems in vocab.items():
-        entries[f"v:{key}"] = sorted(stems) if len(stems) > 1 else next(iter(stems))
-    for (field, stem), docs in postings.items():
-        frequency = searcher.doc_frequency(field, stem) if exact else len(docs)
-        idf = log(count / (frequency + 1)) + 1
-        avgfl = averages[field]
+    vocab: dict[str, set[str]] = defaultdict(set)
+    entries: dict[str, str] = {}  # key -> its value, serialized
+    for field, code in FIELD_CODES.items():
+        postings: dict[str, list[tuple[int, list[int]]]] = defaultdict(list)
+        lengths: list[int] = []
+        for doc, (meta, body, _) in enumerate(pages):
+            terms = analyze(document_fields(meta, body)[field])
+            lengths.append(terms.length)
+            for stem, positions in terms.positions.items():
+                postings[stem].append((doc, positions))
+            if field != "quote":  # quotes are part of the body already
+                for key, stems in terms.keys.items():
+                    vocab[key] |= stems
+        avgfl = searcher.avg_field_length(field) or 1
         boost = BOOSTS.get(field, 1.0)
-        flat, where, previous = [], [], 0
-        for doc, tf, positions in docs:
-            fl = byte_to_length(length_to_byte(lengths[field][doc]))
-            flat += [doc - previous, round(bm25(idf, tf * boost, fl, avgfl, B, K1) * 1000)]
-            previous = doc
-            where.append([positions[0]] + [b - a for a, b in zip(positions, positions[1:])])
-        code = FIELD_CODES[field]
-        entries[f"{code}:{stem}"] = flat
-        entries[f"P:{code}:{stem}"] = where
+        for stem, docs in postings.items():
+            frequency = searcher.doc_frequency(field, stem) if exact else len(docs)
+            idf = log(count / (frequency + 1)) + 1
+            flat, where, previous = [], [], 0
+            for doc, positions in docs:
+                fl = byte_to_length(length_to_byte(lengths[doc]))
+                flat += [doc - previous, round(bm25(idf, len(positions) * boost, fl, avgfl, B, K1) * 1000)]
+                previous = doc
+                where.append([positions[0]] + [b - a for a, b in zip(positions, positions[1:])])
+            entries[f"{code}:{stem}"] = _dump(flat)
+            entries[f"P:{code}:{stem}"] = _dump(where)
+        del postings
+    for key, stems in vocab.items():
+        entries[f"v:{key}"] = _dump(sorted(stems) if len(stems) > 1 else next(iter(stems)))
+    del vocab
 
     files: dict[str, str] = {}
     firsts: list[str] = []
-    shard: dict[str, object] = {}
+    shard: list[str] = []
     size = 0
+    positions_shard = False
+
+    def close() -> None:
+        files[f"{FOLDER}/t/{len(firsts) - 1}.json"] = "{" + ",".join(shard) + "}"
+
     for key in sorted(entries):
-        text = _dump(entries[key])
-        limit = POSITION_SHARD_BYTES if key.startswith("P:") else SHARD_BYTES
-        if shard and (size + len(text) + len(key) > limit or key.startswith("P:") != next(iter(shard)).startswith("P:")):
-            files[f"{FOLDER}/t/{len(firsts) - 1}.json"] = _dump(shard)
-            shard, size = {}, 0
+        text = entries.pop(key)
+        is_positions = key.startswith("P:")
+        limit = POSITION_SHARD_BYTES if is_positions else SHARD_BYTES
+        if shard and (size + len(text) + len(key) > limit or is_positions != positions_shard):
+            close()
+            shard, size = [], 0
         if not shard:
             firsts.append(key)
-        shard[key] = entries[key]
+            positions_shard = is_positions
+        shard.append(f"{_dump(key)}:{text}")
         size += len(text) + len(key) + 4
     if shard:
-        files[f"{FOLDER}/t/{len(firsts) - 1}.json"] = _dump(shard)
+        close()
 
     for start in range(0, len(pages), DOC_CHUNK):
         rows = []

@@ -29,14 +29,12 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("browser")
+def _serve_site(tmp, config=lambda text: text):
     seeds = tmp / "seeds"
     shutil.copytree(SEEDS, seeds)
     shutil.copy(FIXTURES / "html_page.html", seeds / "html_page.html")
     (seeds / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
-    site = build_site(tmp, seeds)
+    site = build_site(tmp, seeds, config)
     # The server's root is the folder above the site: pages are served from a sub-path,
     # /site/, as on a project page of a static host.
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site.parent))
@@ -44,7 +42,23 @@ def site_url(tmp_path_factory):
     handler.log_message = lambda *args: None
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/site/"
+    return server, f"http://127.0.0.1:{server.server_address[1]}/site/"
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    server, url = _serve_site(tmp_path_factory.mktemp("browser"))
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def instant_site_url(tmp_path_factory):
+    """The same site with Material's instant navigation switched on."""
+    server, url = _serve_site(
+        tmp_path_factory.mktemp("instant"), lambda text: text.replace("    - navigation.top\n", "    - navigation.top\n    - navigation.instant\n")
+    )
+    yield url
     server.shutdown()
 
 
@@ -222,3 +236,20 @@ def test_search_page_sorts_by_date_and_explains_bad_queries(page, site_url):
     page.wait_for_function("document.querySelector('.archive-search-status').innerText.includes('match')")
     assert "<script>" in page.locator(".archive-results").inner_text()
     assert page.evaluate(INJECTED) == 0 and page.dialogs == []
+
+
+def test_search_works_with_instant_navigation(page, instant_site_url):
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.goto(instant_site_url)
+    page.get_by_role("link", name="Search").first.click()  # an instant (XHR) navigation
+    page.wait_for_url("**/search/")
+    page.locator("#archive-search-q").press_sequentially("aleppo", delay=10)
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_function("document.querySelector('.archive-search-status').innerText.includes('match')")
+    page.locator("#archive-q").press_sequentially("ceasefire", delay=10)
+    page.locator("#archive-suggest li").first.wait_for()
+    page.locator("#archive-suggest li a").first.click()
+    page.wait_for_url("**/articles/**")
+    page.locator("mark.archive-hit").first.wait_for()
+    assert errors == [] and page.dialogs == []

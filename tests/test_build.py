@@ -191,11 +191,12 @@ def test_importing_the_package_raises_no_warning():
     assert result.returncode == 0, result.stderr
 
 
-def build_site(tmp_path: Path, seeds: Path) -> Path:
-    """The project's mkdocs.yml and templates over a docs/ built from `seeds`."""
+def build_site(tmp_path: Path, seeds: Path, config=lambda text: text) -> Path:
+    """The project's mkdocs.yml (passed through `config`) and templates over a docs/
+    built from `seeds`."""
     site_root = tmp_path / "project"
     site_root.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", site_root / "mkdocs.yml")
+    (site_root / "mkdocs.yml").write_text(config((ROOT / "mkdocs.yml").read_text(encoding="utf-8")), encoding="utf-8")
     shutil.copytree(ROOT / "overrides", site_root / "overrides")
     tracked = subprocess.run(["git", "ls-files", "docs"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     for name in tracked:  # the committed docs only, as in a clean clone (generated pages are not)
