@@ -81,7 +81,7 @@ class FieldTerms:
     keys: dict[str, set[str]]  # typed form (key) -> stems
 
 
-_WORD = re.compile(TOKEN_PATTERN)
+WORD = re.compile(TOKEN_PATTERN)
 
 
 def surface_tokens(text: str) -> tuple[int, list[str]]:
@@ -91,7 +91,7 @@ def surface_tokens(text: str) -> tuple[int, list[str]]:
     per word. A test holds it to the Whoosh chain."""
     words: list[str] = []
     first = 0
-    for n, match in enumerate(_WORD.finditer(text)):
+    for n, match in enumerate(WORD.finditer(text)):
         word = match.group().lower()
         if len(word) >= STOP_MINSIZE and word not in STOP_WORDS:
             if not words:

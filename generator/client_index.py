@@ -24,7 +24,7 @@ from whoosh.scoring import bm25
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from generator.analysis import STOP_MINSIZE, STOP_WORDS, analyze
-from generator.index import entity_fields
+from generator.index import document_fields
 from generator.query import MIN_PREFIX
 from generator.search import MAX_EXPANSION
 
@@ -56,16 +56,6 @@ search_page: true
 
 def _dump(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
-def document_fields(meta: dict, body: str) -> dict[str, str]:
-    """The text of each searchable field (as the Whoosh index gets it)."""
-    return {
-        "title": meta.get("title") or "",
-        "body": body,
-        "quote": "\n".join(q["text"] for q in meta.get("quotes", [])),
-        **{field: "\n".join(values) for field, values in entity_fields(meta).items()},
-    }
 
 
 def build_client_index(pages: list[tuple[dict, str, str]], searcher) -> dict[str, str]:

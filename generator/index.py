@@ -56,6 +56,16 @@ def entity_fields(meta: dict) -> dict[str, list[str]]:
     }
 
 
+def document_fields(meta: dict, body: str) -> dict[str, str]:
+    """The text of each searchable field of an article (both indexes use this)."""
+    return {
+        "title": meta.get("title") or "",
+        "body": body,
+        "quote": "\n".join(q["text"] for q in meta.get("quotes", [])),
+        **{field: "\n".join(values) for field, values in entity_fields(meta).items()},
+    }
+
+
 def fingerprint(page_text: str) -> str:
     return hashlib.sha256(page_text.encode("utf-8")).hexdigest()[:32]
 
@@ -66,10 +76,7 @@ def document(meta: dict, body: str, page_text: str) -> dict:
     doc = {
         "slug": meta["slug"],
         "fingerprint": fingerprint(page_text),
-        "title": meta.get("title") or "",
-        "body": body,
-        "quote": "\n".join(q["text"] for q in meta.get("quotes", [])),
-        **{field: "\n".join(values) for field, values in entity_fields(meta).items()},
+        **document_fields(meta, body),
         "meta": json.dumps(
             {k: meta.get(k) for k in ("title", "outlet", "original_source", "speakers", "places", "organizations")}
             | {"date": str(date) if date else None},

@@ -17,7 +17,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from generator.analysis import _WORD, fold_key, query_terms, stem
+from generator.analysis import WORD, fold_key, query_terms, stem
 from generator.query import DEFAULT_FIELDS, And, DateRange, Everything, Not, Or, Phrase, Prefix, QueryError, Word, parse
 
 MAX_EXPANSION = 200  # stems a prefix may expand to (search.js uses the same limit)
@@ -153,7 +153,7 @@ def snippet(text: str, stems: set[str], marks: tuple[str, str], width: int = 220
     matched, those words wrapped in `marks` (search.js picks its snippets the same way).
     One regular-expression pass with cached stems: Whoosh's highlighter re-analyzes
     every hit's text through its token chain, which took most of a query's time."""
-    hits = [m.span() for m in _WORD.finditer(text) if _stem_of(m.group()) in stems]
+    hits = [m.span() for m in WORD.finditer(text) if _stem_of(m.group()) in stems]
     start, best = 0, -1
     for i, (first, _) in enumerate(hits):
         n = sum(1 for _, end in hits[i:] if end - first <= width)
