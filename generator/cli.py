@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from generator import __version__
-from generator.pipeline import BuildLocked, BuildOptions, BuildReport, build
+from generator.pipeline import BuildLocked, BuildOptions, BuildReport, ExecutorError, build
 from generator.write import clean_outputs
 
 EPILOG = """\
@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--docs", type=Path, default=Path("docs"), help="MkDocs docs folder (default: docs)")
     b.add_argument("--index", type=Path, default=Path(".archive/index"), help="Whoosh index folder (default: .archive/index)")
     b.add_argument("--jobs", type=_positive, default=1, help="worker processes for extraction (default: 1)")
+    b.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="where extraction runs: local processes (--jobs) or a Dask cluster (--scheduler)")
+    b.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
     b.add_argument("--strict", action="store_true", help="fail (exit 1) on any warning or bad seed")
     b.add_argument("-q", "--quiet", action="store_true", help="print only the report")
     b.add_argument("--wait", type=float, default=60.0, help="seconds to wait for another running build (default: 60)")
@@ -83,13 +86,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "search":
         return run_search(args)
     if args.command == "build":
-        options = BuildOptions(seeds=args.seeds, docs=args.docs, index=args.index, jobs=args.jobs, strict=args.strict)
+        if args.executor == "dask" and not args.scheduler:
+            parser.error("--executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
+        options = BuildOptions(seeds=args.seeds, docs=args.docs, index=args.index, jobs=args.jobs, strict=args.strict,
+                               executor=args.executor, scheduler=args.scheduler)
         progress = None if args.quiet else (lambda message: print(message, file=sys.stderr, flush=True))
         try:
             report = build(options, progress, wait=args.wait)
         except BuildLocked as err:
             print(f"archive: {err}", file=sys.stderr)
             return 4
+        except ExecutorError as err:
+            print(f"archive: {err}", file=sys.stderr)
+            return 2
         print_report(report, options)
         return report.exit_code
     return 2

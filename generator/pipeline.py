@@ -45,6 +45,8 @@ class BuildOptions:
     cache: Path | None = None  # default: next to the index, .archive/cache
     jobs: int = 1
     strict: bool = False
+    executor: str = "local"  # "local" (processes on this machine) or "dask"
+    scheduler: str | None = None  # the Dask scheduler's address, for executor "dask"
 
     @property
     def cache_dir(self) -> Path:
@@ -127,6 +129,13 @@ def _extract(raw: RawDocument) -> Article | str:
         return f"{EXTRACTION_FAILED} ({type(err).__name__}: {err}); please report this seed"
 
 
+def _extract_with(raw: RawDocument, repeats: frozenset[str]) -> Article | str:
+    """One extraction as a self-contained task (for executors that do not run
+    _init_worker in each worker): extraction depends only on the seed and `repeats`."""
+    _init_worker(repeats)
+    return _extract(raw)
+
+
 class BuildLocked(Exception):
     """Another build of the same archive is running."""
 
@@ -189,8 +198,9 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
     keys = [cache_key(raw.name, raw.sha256, repeated_lines_in(raw.text, repeats)) for raw in raws]
     cached = [cache.get(k) for k in keys]
     todo = [raw for raw, hit in zip(raws, cached) if hit is None]
-    say(f"extracting {len(todo)} article(s) with {options.jobs} job(s); {len(raws) - len(todo)} unchanged, from the cache")
-    fresh = iter(_run_extraction(todo, repeats, options.jobs, say))
+    where = f"on the Dask cluster at {options.scheduler}" if options.executor == "dask" else f"with {options.jobs} job(s)"
+    say(f"extracting {len(todo)} article(s) {where}; {len(raws) - len(todo)} unchanged, from the cache")
+    fresh = iter(_run_extraction(todo, repeats, options.jobs, say, options))
     results = []
     for k, hit in zip(keys, cached):
         result = hit if hit is not None else next(fresh)
@@ -266,12 +276,15 @@ def client_index(index_dir: Path, pages: list[tuple[dict, str, str]]) -> dict[st
         return build_client_index(pages, searcher)
 
 
-def _run_extraction(raws: list[RawDocument], repeats: frozenset[str], jobs: int, say):
+def _run_extraction(raws: list[RawDocument], repeats: frozenset[str], jobs: int, say, options: BuildOptions | None = None):
     """Extraction results in seed order, as they come (so each is cached at once and a
     build that is killed keeps what it extracted)."""
     total = len(raws)
     step = max(1, total // 10)
-    if jobs <= 1 or total < 2:
+    if options is not None and options.executor == "dask":
+        results = _dask_results(raws, repeats, options.scheduler)
+        pool = None
+    elif jobs <= 1 or total < 2:
         _init_worker(repeats)
         results = map(_extract, raws)
         pool = None
@@ -286,6 +299,36 @@ def _run_extraction(raws: list[RawDocument], repeats: frozenset[str], jobs: int,
     finally:
         if pool is not None:
             pool.shutdown()
+
+
+class ExecutorError(Exception):
+    """The chosen executor cannot run (not installed, or its scheduler is unreachable)."""
+
+
+DASK_BATCH = 256  # tasks in flight at once: results stream back in order, memory stays bounded
+
+
+def _dask_results(raws: list[RawDocument], repeats: frozenset[str], scheduler: str | None):
+    """Extraction on a Dask cluster (`pip install news-statement-archive[dask]`): each
+    seed is one task; the workers need this package installed, nothing else."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ExecutorError("--executor dask needs Dask: pip install 'dask[distributed]' (or the project's [dask] extra)") from None
+    if not scheduler:
+        raise ExecutorError("--executor dask needs --scheduler ADDRESS, e.g. tcp://10.0.0.5:8786")
+    try:
+        client = Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError) as err:
+        raise ExecutorError(f"cannot reach the Dask scheduler at {scheduler} ({err}); start one with `dask scheduler`") from None
+    try:
+        shared = client.scatter(repeats, broadcast=True)
+        for start in range(0, len(raws), DASK_BATCH):
+            batch = raws[start:start + DASK_BATCH]
+            futures = client.map(_extract_with, batch, repeats=shared, pure=False)
+            yield from client.gather(futures)
+    finally:
+        client.close()
 
 
 def _unique_slugs(articles: list[tuple[Article, dict]]) -> list[tuple[Article, dict]]:
