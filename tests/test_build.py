@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
@@ -99,6 +100,12 @@ def test_removed_seed_leaves_pages_and_index(tmp_path, seed_copy):
         slugs = {f["slug"] for f in searcher.all_stored_fields()}
     assert "russia-aleppo-operations-separated-so-called-moderates-from-terrorists" not in slugs
     assert len(slugs) == 4
+    # ...and from the site's search index: its display data, and every posting.
+    search = tmp_path / "docs" / "search"
+    assert json.loads((search / "manifest.json").read_text())["documents"] == 4
+    rows = [row for path in sorted((search / "d").glob("*.json")) for row in json.loads(path.read_text())]
+    assert sorted(row[0] for row in rows) == sorted(slugs)
+    assert not any("moderates-from-terrorists" in p.read_text() for p in (search / "t").glob("*.json"))
 
 
 def test_curation_file_wins_over_extraction_and_survives_rebuilds(tmp_path, seed_copy):
@@ -364,3 +371,20 @@ def test_a_second_build_waits_or_refuses(tmp_path, seed_copy):
         held.kill()
         held.wait()
     assert run_build(tmp_path, seed_copy).articles == 5  # the lock is free once its holder is gone
+
+
+def test_client_search_index_keeps_hostile_text_as_data(tmp_path):
+    """The site's search files hold a seed's text exactly, as JSON strings: a browser that
+    parses them gets the same characters back, never markup (search.js shows them with
+    textContent; the browser tests check the rendered results)."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    title = 'Evil </script><script>alert("t")</script> & "quotes" headline'
+    body = "The body has <img src=x onerror=alert(2)> and \u2028 a line separator and more words here to read.\n"
+    (seeds / "evil.txt").write_text(f"{title}\n\n{body}", encoding="utf-8")
+    run_build(tmp_path, seeds)
+    rows = json.loads((tmp_path / "docs" / "search" / "d" / "0.json").read_text(encoding="utf-8"))
+    assert rows[0][1] == title
+    assert "<img src=x onerror=alert(2)>" in rows[0][5]
+    facets = json.loads((tmp_path / "docs" / "search" / "facets.json").read_text(encoding="utf-8"))
+    assert isinstance(facets["date"], list)
