@@ -15,6 +15,7 @@ paragraph before when that one left its quotation open.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -176,7 +177,9 @@ def _surname_hint(units: list[str]) -> frozenset[str]:
     pattern = _cue_pattern()
     for unit in units:
         for m in pattern.finditer(unit):
-            before = unit[: m.start()].rstrip()
+            # The patterns below look at most ~200 characters back; a bounded window keeps
+            # a huge one-paragraph page linear.
+            before = unit[max(0, m.start() - LOOKBEHIND) : m.start()].rstrip()
             token = re.search(r"([A-Z][\w’'-]+)(?:,\s*[^,]{2,120},)?(?:\s+(?:also|further|later|then|has|had))?$", before)
             if token and token.group(1) not in function_words():
                 hint.add(token.group(1))
@@ -188,14 +191,26 @@ def _surname_hint(units: list[str]) -> frozenset[str]:
     return frozenset(hint)
 
 
+LOOKBEHIND = 400
+
+
+def _starting_in(items: list, starts: list[int], a: int, b: int) -> list:
+    """The items whose start is in [a, b), by bisection (`starts` is in text order)."""
+    return items[bisect_left(starts, a) : bisect_left(starts, b)]
+
+
 def _attribute_unit(index: int, unit: str, state: _State) -> None:
     spans = quote_spans(unit)
     cues = find_cues(unit, spans)
     mentions = state.mentions_by_unit[index]
     last_direct_speaker: str | None = None
+    cues = sorted(cues, key=lambda c: c.start)
+    spans = sorted(spans, key=lambda s: s.start)
+    cue_starts = [c.start for c in cues]
+    span_starts = [s.start for s in spans]
     for a, b in split_sentences(unit):
-        sentence_cues = [c for c in cues if a <= c.start < b]
-        sentence_spans = [s for s in spans if a <= s.start < b]
+        sentence_cues = _starting_in(cues, cue_starts, a, b)
+        sentence_spans = _starting_in(spans, span_starts, a, b)
         attributed = False
         sentence_speaker = None
         subject_unknown = False
