@@ -49,20 +49,26 @@ def test_seeds_are_never_modified(tmp_path, seed_copy):
 
 
 def test_two_builds_are_byte_identical_whatever_the_jobs_and_process(tmp_path, seed_copy):
-    """Separate processes with different string-hash seeds and --jobs: the pages and the
+    """Separate processes with different string-hash seeds and --jobs, over the seeds
+    written to disk in opposite orders: the pages, the site's search index and the
     Whoosh index files are the same bytes."""
+    reversed_copy = tmp_path / "seeds-reversed"
+    reversed_copy.mkdir()
+    for path in sorted(seed_copy.iterdir(), reverse=True):
+        shutil.copy(path, reversed_copy / path.name)
     outputs = []
-    for n, (jobs, hash_seed) in enumerate([("1", "1"), ("2", "2")]):
+    for n, (jobs, hash_seed, seeds) in enumerate([("1", "1", seed_copy), ("2", "2", reversed_copy)]):
         out = tmp_path / f"build{n}"
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         subprocess.run(
-            [sys.executable, "-m", "generator", "build", "-q", "--seeds", str(seed_copy), "--docs", str(out / "docs"),
+            [sys.executable, "-m", "generator", "build", "-q", "--seeds", str(seeds), "--docs", str(out / "docs"),
              "--index", str(out / "index"), "--jobs", jobs],
             check=True, env=env, capture_output=True,
         )
         outputs.append(tree_bytes(out))
     assert outputs[0] == outputs[1]
     assert any(name.startswith("index/") for name in outputs[0])
+    assert any(name.startswith("docs/search/t/") for name in outputs[0])
 
 
 def test_rebuild_rewrites_nothing(tmp_path, seed_copy):
