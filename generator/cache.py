@@ -104,7 +104,7 @@ def article_from_dict(data: dict) -> Article:
         dateline=data["dateline"],
         speakers=tuple(Speaker(**s) for s in data["speakers"]),
         quotes=tuple(Quote(**q) for q in data["quotes"]),
-        places=tuple(Place(**p) for p in data["places"]),
+        places=tuple(Place(**{**p, "aliases": tuple(p.get("aliases", ()))}) for p in data["places"]),
         organizations=tuple(data["organizations"]),
         seed=data["seed"],
         seed_sha256=data["seed_sha256"],

@@ -80,6 +80,7 @@ class Place:
     latitude: float | None = None
     longitude: float | None = None
     geonames_id: int | None = None
+    aliases: tuple[str, ...] = ()  # other spellings the article uses for it ("Daraa" for Dar‘ā)
 
 
 @dataclass(frozen=True)

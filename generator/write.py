@@ -96,10 +96,18 @@ def render_body(article: Article, meta: dict | None = None, links: dict[str, dic
     meta = meta or {}
     links = links or {}
     targets = [
-        (name, f"../{section}/{links[section][name]}/index.md")
+        (name, name, f"../{section}/{links[section][name]}/index.md")
         for section, names in (("speakers", meta.get("speakers", [])), ("places", meta.get("places", [])))
         for name in names
         if name in links.get(section, {})
+    ]
+    # A place is linked at its first mention in whatever spelling the article uses.
+    linkable = {name for name, _, _ in targets}
+    targets += [
+        (place.name, alias, f"../places/{links['places'][place.name]}/index.md")
+        for place in article.places
+        if place.name in linkable and place.name in links.get("places", {})
+        for alias in place.aliases
     ]
     linked: set[str] = set()
     blocks = []
@@ -120,12 +128,13 @@ def render_body(article: Article, meta: dict | None = None, links: dict[str, dic
     return "\n\n".join(blocks) + "\n"
 
 
-def _link_first_mentions(text: str, targets: list[tuple[str, str]], linked: set[str]) -> str:
-    """Link the first mention in the article of each name; never inside another link."""
-    for name, target in sorted(targets, key=lambda t: -len(t[0])):
+def _link_first_mentions(text: str, targets: list[tuple[str, str, str]], linked: set[str]) -> str:
+    """Link the first mention in the article of each name (key, as written, target);
+    never inside another link."""
+    for name, written, target in sorted(targets, key=lambda t: (-len(t[1]), t[1])):
         if name in linked:
             continue
-        escaped = escape_markdown(name)
+        escaped = escape_markdown(written)
         for m in re.finditer(rf"(?<![\w\[]){re.escape(escaped)}(?![\w\]])", text):
             before = text[: m.start()]
             if before.count("[") > before.count("]"):

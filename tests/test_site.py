@@ -51,3 +51,26 @@ def test_index_pages_escape_seed_text():
     out = render_site([page(1, title="<script>alert(1)</script> [x](javascript:y)")])
     assert "<script>" not in out["articles/index.md"]
     assert "&lt;script&gt;" in out["articles/index.md"]
+
+
+def test_places_are_linked_in_the_spelling_the_article_uses():
+    """The canonical name is GeoNames' ("Kyiv"); the text says "Kiev": that mention is the
+    link, and only the first mention of the place is linked."""
+    import datetime as dt
+
+    from generator.extract.places import find_places
+    from generator.gazetteer import gazetteer
+    from generator.model import Article, DateFinding
+    from generator.write import front_matter, render_body
+
+    paragraphs = ("Officials in Kiev said on Monday that the talks would go on.", "Later, Kiev confirmed the meeting.")
+    places = find_places(list(paragraphs), gazetteer(), [[], []], [[], []])
+    kyiv = next(p for p in places if p.name == "Kyiv")
+    assert kyiv.aliases == ("Kiev",)
+    article = Article(title="Talks go on", slug="talks-go-on", date=DateFinding(dt.date(2022, 3, 1), "header"), outlet=None,
+                      original_source=None, authors=(), dateline=None, speakers=(), quotes=(), places=tuple(places),
+                      organizations=(), seed="x.txt", seed_sha256="0" * 64, paragraphs=paragraphs, captions=())
+    meta = front_matter(article)
+    body = render_body(article, meta, {"places": {"Kyiv": "kyiv"}, "speakers": {}})
+    assert body.count("](../places/kyiv/index.md)") == 1
+    assert "[Kiev](../places/kyiv/index.md) said on Monday" in body

@@ -8,6 +8,7 @@ Runs that are part of a person's name or an organization's name are not places."
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from generator import settings
 from generator.extract.people import PersonMention, function_words
@@ -34,6 +35,7 @@ def find_places(
     lowercase_words = {w for text in texts for w in re.findall(r"\b[a-z][a-z'-]+\b", text)}
     context: set[str] = set()
     found: list[tuple[int, int, Place]] = []
+    spellings: dict[str, set[str]] = {}
     for t_index, text in enumerate(texts):
         blocked = [(m.start, m.end) for m in people[t_index]] + [(o.start, o.end) for o in organizations[t_index]]
         blocked += [(m.start(), m.end()) for m in FEATURE.finditer(text)]  # "South China Sea" is not China
@@ -54,6 +56,7 @@ def find_places(
                 if not _accept(text, start, end, surface_clean, candidate, gazetteer, lowercase_words, context):
                     continue
                 found.append((t_index, start, place))
+                spellings.setdefault(place.name, set()).add(surface_clean)
                 if place.country:
                     context.add(place.country)
                 blocked.append((start, end))
@@ -72,7 +75,8 @@ def find_places(
     for _, _, place in found:
         if place.name not in seen:
             seen.add(place.name)
-            ordered.append(place)
+            aliases = tuple(sorted(spellings.get(place.name, set()) - {place.name}))
+            ordered.append(replace(place, aliases=aliases) if aliases else place)
     return ordered
 
 
