@@ -12,6 +12,27 @@ SEEDS = ROOT / "seeds"
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
+BBC = ROOT.parent / "shared" / "corpora" / "bbc"
+
+
+@pytest.fixture(scope="session")
+def bbc_project(tmp_path_factory) -> Path:
+    """A 1,000-article archive made from the BBC corpus by bench/make_corpus.py, built
+    into a site with the project's configuration (shared by the search parity tests and
+    the validators at scale): PROJECT/docs, PROJECT/index, PROJECT/site."""
+    import subprocess
+    import sys
+
+    from tests.test_build import build_site
+
+    assert BBC.is_dir(), f"the BBC corpus is expected at {BBC}"
+    tmp = tmp_path_factory.mktemp("bbc-1000")
+    seeds = tmp / "seeds"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_corpus.py"), str(seeds), "--count", "1000"], check=True, capture_output=True)
+    site = build_site(tmp, seeds, jobs=2)
+    return site.parent
+
+
 @pytest.fixture
 def seed_copy(tmp_path: Path) -> Path:
     """A private copy of the project's seeds."""

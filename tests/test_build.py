@@ -204,7 +204,7 @@ def test_importing_the_package_raises_no_warning():
     assert result.returncode == 0, result.stderr
 
 
-def build_site(tmp_path: Path, seeds: Path, config=lambda text: text) -> Path:
+def build_site(tmp_path: Path, seeds: Path, config=lambda text: text, **build_options) -> Path:
     """The project's mkdocs.yml (passed through `config`) and templates over a docs/
     built from `seeds`."""
     site_root = tmp_path / "project"
@@ -216,7 +216,7 @@ def build_site(tmp_path: Path, seeds: Path, config=lambda text: text) -> Path:
         target = site_root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / name, target)
-    run_build(site_root, seeds)
+    run_build(site_root, seeds, **build_options)
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
         cwd=site_root, capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": ""},

