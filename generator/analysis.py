@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from whoosh.analysis import STOP_WORDS as WHOOSH_STOP_WORDS
-from whoosh.analysis import CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.support.charset import accent_map
 
 STOP_MINSIZE = 2
@@ -114,17 +114,3 @@ def analyze(text: str) -> FieldTerms:
 def query_terms(text: str) -> list[str]:
     """The indexed terms of a query word or phrase, in order."""
     return [token.text for token in analyzer()(text)]
-
-
-class SurfaceKeys(Filter):
-    """Index filter for the `words` field: each token becomes "key<US>stem", so a prefix
-    of typed words can be expanded to stems from the Whoosh index alone."""
-
-    def __call__(self, tokens):
-        for t in tokens:
-            t.text = f"{fold_key(t.text)}\x1f{stem(t.text)}"
-            yield t
-
-
-def words_analyzer():
-    return _surface_chain() | SurfaceKeys()

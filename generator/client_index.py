@@ -58,8 +58,9 @@ def _dump(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def build_client_index(pages: list[tuple[dict, str, str]], searcher) -> dict[str, str]:
-    """relpath (under docs/) -> file content, for the pages in slug order.
+def build_client_index(pages: list[tuple[dict, str, str]], searcher) -> tuple[dict[str, str], str]:
+    """relpath (under docs/) -> file content, for the pages in slug order; and the
+    vocabulary (typed word -> stems) as JSON, which `archive search` reads too.
 
     One field at a time: its postings are built, weighted and serialized before the
     next field is read, so memory holds one field's postings as objects, not all eight."""
@@ -95,9 +96,12 @@ def build_client_index(pages: list[tuple[dict, str, str]], searcher) -> dict[str
             entries[f"{code}:{stem}"] = _dump(flat)
             entries[f"P:{code}:{stem}"] = _dump(where)
         del postings
-    for key, stems in vocab.items():
-        entries[f"v:{key}"] = _dump(sorted(stems) if len(stems) > 1 else next(iter(stems)))
+    table = {key: sorted(stems) if len(stems) > 1 else next(iter(stems)) for key, stems in vocab.items()}
     del vocab
+    for key, stems in table.items():
+        entries[f"v:{key}"] = _dump(stems)
+    vocabulary = _dump(table)
+    del table
 
     files: dict[str, str] = {}
     firsts: list[str] = []
@@ -148,7 +152,7 @@ def build_client_index(pages: list[tuple[dict, str, str]], searcher) -> dict[str
             "maxExpansion": MAX_EXPANSION,
         }
     )
-    return files
+    return files, vocabulary
 
 
 def _facets(pages) -> dict:

@@ -17,7 +17,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 
-from generator.analysis import analyzer, words_analyzer
+from generator.analysis import analyzer
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,6 @@ def schema() -> Schema:
         outlet=TEXT(analyzer=text),
         source=TEXT(analyzer=text),
         org=TEXT(analyzer=text),
-        words=TEXT(analyzer=words_analyzer(), phrase=False),
         date=DATETIME(stored=True),
         year=NUMERIC(stored=True),
         meta=STORED,
@@ -83,7 +82,6 @@ def document(meta: dict, body: str, page_text: str) -> dict:
             ensure_ascii=False,
         ),
     }
-    doc["words"] = "\n".join(doc[field] for field in ("title", "body", *ENTITY_FIELDS))
     if when:
         doc["date"] = when
         doc["year"] = when.year

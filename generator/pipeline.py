@@ -28,7 +28,8 @@ from generator.model import Article, RawDocument
 from generator.read import SeedError, read_seed
 from generator.slug import disambiguate, slugify
 from generator.site import entity_links, render_site
-from generator.write import OutputWriter, OwnershipError, front_matter, render_page
+from generator.search import VOCABULARY
+from generator.write import OutputWriter, OwnershipError, atomic_write, front_matter, render_page
 
 log = logging.getLogger(__name__)
 
@@ -255,11 +256,13 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
     report.lap("whoosh index")
     if pages:
         say(f"writing the site's search index to {options.docs}/{CLIENT_FOLDER}/")
-        for relpath, content in sorted(client_index(options.index, pages).items()):
+        files, vocabulary = client_index(options.index, pages)
+        for relpath, content in sorted(files.items()):
             try:
                 writer.write(relpath, content)
             except OwnershipError as err:
                 report.errors[relpath] = str(err)
+        atomic_write(options.index / VOCABULARY, vocabulary.encode("utf-8"))
     report.lap("client index")
     # After an extractor failure the failed seeds' previous pages are kept: nothing is
     # removed until every seed extracts again.
@@ -271,7 +274,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
     return report
 
 
-def client_index(index_dir: Path, pages: list[tuple[dict, str, str]]) -> dict[str, str]:
+def client_index(index_dir: Path, pages: list[tuple[dict, str, str]]) -> tuple[dict[str, str], str]:
     with open_searcher(index_dir) as searcher:
         return build_client_index(pages, searcher)
 

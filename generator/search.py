@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from bisect import bisect_left
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,7 +23,6 @@ from generator.query import DEFAULT_FIELDS, And, DateRange, Everything, Not, Or,
 
 MAX_EXPANSION = 200  # stems a prefix may expand to (search.js uses the same limit)
 FACETS = ("speaker", "place", "outlet", "year")
-SEP = "\x1f"
 
 
 @dataclass(frozen=True)
@@ -55,29 +55,47 @@ def open_index(index_dir: Path):
     return whoosh_index.open_dir(str(index_dir))
 
 
-def stems_for_key(reader, key: str) -> list[str]:
-    """The stems a typed word (its key) gives somewhere in the archive."""
-    prefix = f"{key}{SEP}"
-    return sorted(term.split(SEP, 1)[1] for term in _words(reader, prefix) if term.split(SEP, 1)[0] == key)
+VOCABULARY = "vocabulary.json"  # beside the Whoosh files: typed word (key) -> stems
 
 
-def stems_for_prefix(reader, prefix: str) -> list[str]:
-    """The stems of the first MAX_EXPANSION keys (in sorted order) that start with `prefix`."""
-    keys: dict[str, set[str]] = {}
-    for term in _words(reader, prefix):
-        key, stem = term.split(SEP, 1)
-        if key not in keys and len(keys) >= MAX_EXPANSION:
-            break
-        keys.setdefault(key, set()).add(stem)
-    return sorted(set().union(*keys.values())) if keys else []
+class Vocabulary:
+    """Every word the archive contains as typed (lower case, accents folded: its key) and
+    the stems it gives: the same table the client index ships to the browser. It lets a
+    typed word, or a prefix, be looked up exactly as search.js looks it up."""
+
+    def __init__(self, entries: dict[str, list[str]]):
+        self.keys = sorted(entries)
+        self.entries = entries
+
+    @classmethod
+    def load(cls, index_dir: Path) -> "Vocabulary":
+        path = Path(index_dir) / VOCABULARY
+        try:
+            return _load_vocabulary(str(path), path.stat().st_mtime_ns)
+        except FileNotFoundError:
+            raise IndexMissing(f"{path} is missing: run `archive build` to write it") from None
+
+    def stems(self, key: str) -> list[str]:
+        return list(self.entries.get(key, ()))
+
+    def expand(self, prefix: str) -> list[str]:
+        """The stems of the first MAX_EXPANSION keys (in sorted order) that start with `prefix`."""
+        start = bisect_left(self.keys, prefix)
+        stems: set[str] = set()
+        for key in self.keys[start : start + MAX_EXPANSION]:
+            if not key.startswith(prefix):
+                break
+            stems.update(self.entries[key])
+        return sorted(stems)
 
 
-def _words(reader, prefix: str):
-    for term in reader.expand_prefix("words", prefix):
-        yield term.decode("utf-8") if isinstance(term, bytes) else term
+@lru_cache(maxsize=4)
+def _load_vocabulary(path: str, mtime: int) -> Vocabulary:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return Vocabulary({key: [stems] if isinstance(stems, str) else stems for key, stems in data.items()})
 
 
-def to_whoosh(node, reader):
+def to_whoosh(node, vocab: Vocabulary):
     """A Whoosh query for a parsed tree, or None where the tree analyzes to nothing."""
     if isinstance(node, Everything):
         return wq.Every()
@@ -87,7 +105,7 @@ def to_whoosh(node, reader):
             return None
         if len(terms) > 1:
             return _phrase(node.field, terms)
-        stems = set(stems_for_key(reader, fold_key(node.text))) | set(terms)
+        stems = set(vocab.stems(fold_key(node.text))) | set(terms)
         return _any_field(node.field, sorted(stems))
     if isinstance(node, Phrase):
         terms = query_terms(node.text)
@@ -95,15 +113,15 @@ def to_whoosh(node, reader):
             return None
         return _phrase(node.field, terms) if len(terms) > 1 else _any_field(node.field, terms)
     if isinstance(node, Prefix):
-        stems = stems_for_prefix(reader, fold_key(node.text))
+        stems = vocab.expand(fold_key(node.text))
         return _any_field(node.field, stems) if stems else wq.NullQuery
     if isinstance(node, DateRange):
         return wq.DateRange("date", dt.datetime.combine(node.start, dt.time.min), dt.datetime.combine(node.end, dt.time.max))
     if isinstance(node, Not):
-        inner = to_whoosh(node.node, reader)
+        inner = to_whoosh(node.node, vocab)
         return None if inner is None else wq.Not(inner)
     if isinstance(node, (And, Or)):
-        parts = [q for q in (to_whoosh(n, reader) for n in node.nodes) if q is not None]
+        parts = [q for q in (to_whoosh(n, vocab) for n in node.nodes) if q is not None]
         if not parts:
             return None
         if len(parts) == 1:
@@ -131,9 +149,9 @@ def _phrase(field, terms):
     return parts[0] if len(parts) == 1 else wq.Or(parts)
 
 
-def compile_query(text: str, reader):
+def compile_query(text: str, vocab: Vocabulary):
     tree = parse(text)
-    q = to_whoosh(tree, reader)
+    q = to_whoosh(tree, vocab)
     if q is None:
         raise QueryError("the query has only very common words (like 'the' or 'of'), which are not indexed: add a more specific word")
     return q
@@ -184,14 +202,16 @@ def search(index_dir: Path, text: str, **options) -> Results:
     """Open the index, run one query (see `run_query` for the options), close it."""
     ix = open_index(index_dir)
     try:
+        vocab = Vocabulary.load(index_dir)
         with ix.searcher() as searcher:
-            return run_query(searcher, text, **options)
+            return run_query(searcher, vocab, text, **options)
     finally:
         ix.close()
 
 
 def run_query(
     searcher,
+    vocab: Vocabulary,
     text: str,
     limit: int = 10,
     sort: str = "relevance",
@@ -200,7 +220,7 @@ def run_query(
 ) -> Results:
     """Run one query on an open Whoosh searcher: the best `limit` hits with snippets,
     the total, and (with `facets`) counts over every match."""
-    q = compile_query(text, searcher.reader())
+    q = compile_query(text, vocab)
     kwargs = {"sortedby": "date", "reverse": True} if sort == "date" else {}
     found = searcher.search(q, limit=None if facets else limit, **kwargs)
     stems = {_text(term) for field, term in q.iter_all_terms() if field in ("title", "body")}
@@ -241,8 +261,9 @@ def matching_slugs(index_dir: Path, text: str) -> list[str]:
     """Every matching article's slug, best first (ties in index order), for parity tests."""
     ix = open_index(index_dir)
     try:
+        vocab = Vocabulary.load(index_dir)
         with ix.searcher() as searcher:
-            q = compile_query(text, searcher.reader())
+            q = compile_query(text, vocab)
             return [hit["slug"] for hit in searcher.search(q, limit=None)]
     finally:
         ix.close()
