@@ -16,6 +16,7 @@ loaded only when facets, a date filter or date order are asked for."""
 from __future__ import annotations
 
 import hashlib
+from array import array
 import json
 from collections import defaultdict
 from math import log
@@ -72,30 +73,39 @@ def build_client_index(pages: list[tuple[dict, str, str]], searcher) -> tuple[di
     vocab: dict[str, set[str]] = defaultdict(set)
     entries: dict[str, str] = {}  # key -> its value, serialized
     for field, code in FIELD_CODES.items():
-        postings: dict[str, list[tuple[int, list[int]]]] = defaultdict(list)
-        lengths: list[int] = []
+        # Postings as flat integer arrays (documents, counts, positions) per stem: a
+        # tuple and a list per posting took 740 MB at 10,000 articles.
+        docs_of: dict[str, array] = defaultdict(lambda: array("i"))
+        counts_of: dict[str, array] = defaultdict(lambda: array("i"))
+        positions_of: dict[str, array] = defaultdict(lambda: array("i"))
+        lengths = array("i")
         for doc, (meta, body, _) in enumerate(pages):
             terms = analyze(document_fields(meta, body)[field])
             lengths.append(terms.length)
             for stem, positions in terms.positions.items():
-                postings[stem].append((doc, positions))
+                docs_of[stem].append(doc)
+                counts_of[stem].append(len(positions))
+                positions_of[stem].extend(positions)
             if field != "quote":  # quotes are part of the body already
                 for key, stems in terms.keys.items():
                     vocab[key] |= stems
         avgfl = searcher.avg_field_length(field) or 1
         boost = BOOSTS.get(field, 1.0)
-        for stem, docs in postings.items():
+        for stem, docs in docs_of.items():
             frequency = searcher.doc_frequency(field, stem) if exact else len(docs)
             idf = log(count / (frequency + 1)) + 1
-            flat, where, previous = [], [], 0
-            for doc, positions in docs:
+            flat, where, previous, at = [], [], 0, 0
+            all_positions = positions_of[stem]
+            for doc, tf in zip(docs, counts_of[stem]):
+                positions = all_positions[at : at + tf]
+                at += tf
                 fl = byte_to_length(length_to_byte(lengths[doc]))
-                flat += [doc - previous, round(bm25(idf, len(positions) * boost, fl, avgfl, B, K1) * 1000)]
+                flat += [doc - previous, round(bm25(idf, tf * boost, fl, avgfl, B, K1) * 1000)]
                 previous = doc
                 where.append([positions[0]] + [b - a for a, b in zip(positions, positions[1:])])
             entries[f"{code}:{stem}"] = _dump(flat)
             entries[f"P:{code}:{stem}"] = _dump(where)
-        del postings
+        del docs_of, counts_of, positions_of
     table = {key: sorted(stems) if len(stems) > 1 else next(iter(stems)) for key, stems in vocab.items()}
     del vocab
     for key, stems in table.items():
