@@ -38,23 +38,17 @@ class StableStopFilter(StopFilter):
         self.stops = frozenset(self.stops)
 
 
-def analyzer():
-    """Lower case, stop words, English stemming and accent folding (StemmingAnalyzer's
-    chain, with a reproducible stop filter)."""
-    return (
-        RegexTokenizer(TOKEN_PATTERN)
-        | LowercaseFilter()
-        | StableStopFilter(stoplist=STOP_WORDS, minsize=STOP_MINSIZE)
-        | StemFilter()
-        | CharsetFilter(accent_map)
-    )
-
-
-def _surface_chain():
+def surface_chain():
+    """Tokenize, lower case, drop stop words (Whoosh's chain before stemming)."""
     return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StableStopFilter(stoplist=STOP_WORDS, minsize=STOP_MINSIZE)
 
 
-_SURFACE = _surface_chain()
+def analyzer():
+    """The Whoosh index's analyzer: the surface chain, English stemming and accent
+    folding (StemmingAnalyzer's chain, with a reproducible stop filter)."""
+    return surface_chain() | StemFilter() | CharsetFilter(accent_map)
+
+
 _STEMMER = StemFilter()
 
 
@@ -113,4 +107,4 @@ def analyze(text: str) -> FieldTerms:
 
 def query_terms(text: str) -> list[str]:
     """The indexed terms of a query word or phrase, in order."""
-    return [token.text for token in analyzer()(text)]
+    return [stem(word) for word in surface_tokens(text)[1]]

@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     se.add_argument("query", help='the query, e.g. \'ceasefire speaker:"john kerry" date:2016\'')
     se.add_argument("--index", type=Path, default=Path(".archive/index"), help="Whoosh index folder (default: .archive/index)")
-    se.add_argument("--limit", type=_positive_any, default=10, help="number of results to print (default: 10)")
+    se.add_argument("--limit", type=_at_least_one, default=10, help="number of results to print (default: 10)")
     se.add_argument("--sort", choices=("relevance", "date"), default="relevance", help="best match first, or newest first")
     se.add_argument("--json", action="store_true", help="print the results as JSON (for scripts)")
     se.add_argument("--facets", action="store_true", help="also print counts by speaker, place, outlet and year")
@@ -156,18 +156,19 @@ def run_search(args) -> int:
     return 0
 
 
-def _positive_any(value: str) -> int:
-    number = _positive(value)
-    return number if number <= 64 else int(value)
-
-
-def _positive(value: str) -> int:
+def _at_least_one(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
     if number < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
+def _positive(value: str) -> int:
+    """A job count: 1 or more; absurd counts are cut to the number of CPUs."""
+    number = _at_least_one(value)
     return min(number, os.cpu_count() or 1) if number > 64 else number
 
 

@@ -16,8 +16,8 @@ loaded only when facets, a date filter or date order are asked for."""
 from __future__ import annotations
 
 import hashlib
-from array import array
 import json
+from array import array
 from collections import defaultdict
 from math import log
 

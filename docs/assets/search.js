@@ -599,17 +599,16 @@
   /* The typed forms to highlight: every word in the loaded vocabulary whose stem matched. */
   Engine.prototype.highlightKeys = function (result) {
     var keys = new Set(result.keys);
-    this.cache.forEach(function (promise) {
-      promise.then(function (shard) {
-        if (Array.isArray(shard) || !shard || typeof shard !== "object") return;
-        Object.keys(shard).forEach(function (k) {
-          if (k.slice(0, 2) !== "v:") return;
-          var v = shard[k];
-          (Array.isArray(v) ? v : [v]).forEach(function (s) { if (result.stems.has(s)) keys.add(k.slice(2)); });
-        });
-      }, function () {});
-    });
-    return Promise.all(Array.from(this.cache.values()).map(function (p) { return p.catch(function () {}); })).then(function () { return keys; });
+    function add(shard) {
+      if (Array.isArray(shard) || !shard || typeof shard !== "object") return;  // display data, facets
+      Object.keys(shard).forEach(function (k) {
+        if (k.slice(0, 2) !== "v:") return;
+        var v = shard[k];
+        (Array.isArray(v) ? v : [v]).forEach(function (s) { if (result.stems.has(s)) keys.add(k.slice(2)); });
+      });
+    }
+    return Promise.all(Array.from(this.cache.values()).map(function (p) { return p.then(add, function () {}); }))
+      .then(function () { return keys; });
   };
 
   var api = { parse: parse, describe: describe, QueryError: QueryError, Engine: Engine, foldKey: foldKey, porter: porter, snippet: snippet };
