@@ -29,8 +29,9 @@ def generator_fingerprint() -> str:
     """Changes whenever the generator's code, data files or version change."""
     digest = hashlib.sha256(__version__.encode())
     package = resources.files("generator")
+    root = str(package)
     for path in sorted(_files(package), key=str):
-        digest.update(str(path).encode())
+        digest.update(str(path)[len(root):].encode())  # relative: moving the project keeps the cache
         digest.update(path.read_bytes())
     return digest.hexdigest()[:24]
 

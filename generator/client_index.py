@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from array import array
 from collections import defaultdict
 from math import log
@@ -59,13 +60,21 @@ def _dump(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def build_client_index(pages: list[tuple[dict, str, str]], searcher) -> tuple[dict[str, str], str]:
-    """relpath (under docs/) -> file content, for the pages in slug order; and the
-    vocabulary (typed word -> stems) as JSON, which `archive search` reads too.
+def build_client_index(pages: list[tuple[dict, str, str]], searcher, write: Callable[[str, str], None]) -> str:
+    """Calls write(relpath under docs/, content) for every file of the index, the pages
+    in slug order; returns the vocabulary (typed word -> stems) as JSON, which
+    `archive search` reads too.
 
     One field at a time: its postings are built, weighted and serialized before the
-    next field is read, so memory holds one field's postings as objects, not all eight."""
+    next field is read, so memory holds one field's postings as objects, not all eight.
+    Files are handed to `write` as they are made, not kept."""
     pages = sorted(pages, key=lambda page: page[0]["slug"])
+    digests: dict[str, str] = {}
+
+    def emit(relpath: str, content: str) -> None:
+        digests[relpath] = hashlib.sha256(content.encode("utf-8")).hexdigest()
+        write(relpath, content)
+
     count = searcher.doc_count_all()
     # Without deletions a term's document frequency is the length of its postings; with
     # them (after incremental updates) Whoosh still counts deleted documents, so ask it.
@@ -113,14 +122,13 @@ def build_client_index(pages: list[tuple[dict, str, str]], searcher) -> tuple[di
     vocabulary = _dump(table)
     del table
 
-    files: dict[str, str] = {}
     firsts: list[str] = []
     shard: list[str] = []
     size = 0
     positions_shard = False
 
     def close() -> None:
-        files[f"{FOLDER}/t/{len(firsts) - 1}.json"] = "{" + ",".join(shard) + "}"
+        emit(f"{FOLDER}/t/{len(firsts) - 1}.json", "{" + ",".join(shard) + "}")
 
     for key in sorted(entries):
         text = entries.pop(key)
@@ -142,27 +150,26 @@ def build_client_index(pages: list[tuple[dict, str, str]], searcher) -> tuple[di
         for meta, body, _ in pages[start:start + DOC_CHUNK]:
             rows.append([meta["slug"], meta.get("title") or meta["slug"], str(meta["date"]) if meta.get("date") else "",
                          meta.get("outlet") or "", list(meta.get("speakers", []))[:5], body])
-        files[f"{FOLDER}/d/{start // DOC_CHUNK}.json"] = _dump(rows)
-    files[f"{FOLDER}/facets.json"] = _dump(_facets(pages))
-    files[f"{FOLDER}/index.md"] = SEARCH_PAGE
+        emit(f"{FOLDER}/d/{start // DOC_CHUNK}.json", _dump(rows))
+    emit(f"{FOLDER}/facets.json", _dump(_facets(pages)))
+    emit(f"{FOLDER}/index.md", SEARCH_PAGE)
 
-    version = hashlib.sha256("\n".join(f"{k}\n{files[k]}" for k in sorted(files)).encode("utf-8")).hexdigest()[:12]
-    files[f"{FOLDER}/manifest.json"] = _dump(
-        {
-            "format": FORMAT,
-            "version": version,
-            "documents": len(pages),
-            "chunk": DOC_CHUNK,
-            "shards": firsts,
-            "fields": FIELD_CODES,
-            "defaultFields": ["title", "body"],
-            "stopWords": sorted(STOP_WORDS),
-            "stopMinSize": STOP_MINSIZE,
-            "minPrefix": MIN_PREFIX,
-            "maxExpansion": MAX_EXPANSION,
-        }
-    )
-    return files, vocabulary
+    version = hashlib.sha256("".join(f"{k}\n{digests[k]}\n" for k in sorted(digests)).encode("utf-8")).hexdigest()[:12]
+    manifest = {
+        "format": FORMAT,
+        "version": version,
+        "documents": len(pages),
+        "chunk": DOC_CHUNK,
+        "shards": firsts,
+        "fields": FIELD_CODES,
+        "defaultFields": ["title", "body"],
+        "stopWords": sorted(STOP_WORDS),
+        "stopMinSize": STOP_MINSIZE,
+        "minPrefix": MIN_PREFIX,
+        "maxExpansion": MAX_EXPANSION,
+    }
+    write(f"{FOLDER}/manifest.json", _dump(manifest))
+    return vocabulary
 
 
 def _facets(pages) -> dict:

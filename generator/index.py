@@ -69,12 +69,12 @@ def fingerprint(page_text: str) -> str:
     return hashlib.sha256(page_text.encode("utf-8")).hexdigest()[:32]
 
 
-def document(meta: dict, body: str, page_text: str) -> dict:
+def document(meta: dict, body: str, page_fingerprint: str) -> dict:
     date = meta.get("date")
     when = dt.datetime(date.year, date.month, date.day) if isinstance(date, dt.date) else None
     doc = {
         "slug": meta["slug"],
-        "fingerprint": fingerprint(page_text),
+        "fingerprint": page_fingerprint,
         **document_fields(meta, body),
         "meta": json.dumps(
             {k: meta.get(k) for k in ("title", "outlet", "original_source", "speakers", "places", "organizations")}
@@ -115,8 +115,9 @@ def open_searcher(index_dir: Path):
 
 
 def update_index(index_dir: Path, pages: list[tuple[dict, str, str]]) -> dict[str, int]:
-    """Bring the index in line with `pages` (meta, body, page text). Returns counts."""
-    content = "\n".join(sorted(f"{meta['slug']} {fingerprint(text)}" for meta, _, text in pages))
+    """Bring the index in line with `pages` (meta, body, fingerprint of the page's text).
+    Returns counts."""
+    content = "\n".join(sorted(f"{meta['slug']} {digest}" for meta, _, digest in pages))
     # The files already in the index go into the seed too: a build from scratch is
     # reproducible, and a new segment can never take the name of a live one.
     existing = sorted(p.name for p in index_dir.iterdir()) if index_dir.is_dir() else []
@@ -147,7 +148,7 @@ def _update_index(index_dir: Path, pages: list[tuple[dict, str, str]]) -> dict[s
         ix = whoosh_index.create_in(str(index_dir), schema())
     with ix.searcher() as searcher:
         existing = {fields["slug"]: fields["fingerprint"] for fields in searcher.all_stored_fields()}
-    wanted = {meta["slug"]: (meta, body, text) for meta, body, text in pages}
+    wanted = {page[0]["slug"]: page for page in pages}
     counts = {"added": 0, "updated": 0, "unchanged": 0, "removed": 0}
     writer = ix.writer(compound=False)  # a compound segment records file mtimes: not reproducible
     try:
@@ -155,12 +156,12 @@ def _update_index(index_dir: Path, pages: list[tuple[dict, str, str]]) -> dict[s
             writer.delete_by_term("slug", slug)
             counts["removed"] += 1
         for slug in sorted(wanted):
-            meta, body, text = wanted[slug]
-            if existing.get(slug) == fingerprint(text):
+            meta, body, digest = wanted[slug]
+            if existing.get(slug) == digest:
                 counts["unchanged"] += 1
                 continue
             counts["updated" if slug in existing else "added"] += 1
-            writer.update_document(**document(meta, body, text))
+            writer.update_document(**document(meta, body, digest))
         if counts["removed"] or counts["updated"] or counts["added"]:
             writer.commit(optimize=False)
         else:

@@ -23,11 +23,11 @@ from generator.extract.article import extract_article
 from generator.gazetteer import use_cache_dir as use_gazetteer_cache
 from generator.client_index import FOLDER as CLIENT_FOLDER
 from generator.client_index import build_client_index
-from generator.index import open_searcher, update_index
+from generator.index import fingerprint, open_searcher, update_index
 from generator.model import Article, RawDocument
 from generator.read import SeedError, read_seed
 from generator.slug import disambiguate, slugify
-from generator.site import entity_links, render_site
+from generator.site import entity_links, iter_site
 from generator.search import VOCABULARY
 from generator.write import OutputWriter, OwnershipError, atomic_write, front_matter, render_page
 
@@ -222,6 +222,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
         for problem in problems:
             report.warn(raw.name, problem)
         articles.append((result, curated))
+    del raws, results, cached, todo, fresh, keys  # the seeds' text is not needed again: let it go
 
     articles = _unique_slugs(articles)
     report.lap("clean+extract")
@@ -229,7 +230,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
     writer = OutputWriter(options.docs)
     metas = [front_matter(article, curated) for article, curated in articles]
     links = entity_links(metas)
-    pages: list[tuple[dict, str, str]] = []
+    pages: list[tuple[dict, str, str]] = []  # (front matter, body text, fingerprint of the page)
     for (article, curated), meta in zip(articles, metas):
         text, _ = render_page(article, meta, links)
         relpath = f"articles/{article.slug}.md"
@@ -241,11 +242,12 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
             continue
         except OSError as err:
             report.warn(article.seed, f"the raw copy could not be archived ({err.strerror})")
-        pages.append((meta, "\n\n".join(article.paragraphs), text))
+        pages.append((meta, "\n\n".join(article.paragraphs), fingerprint(text)))
+    del articles, metas
     report.lap("write articles")
     if pages:
         say(f"writing the index pages to {options.docs}/")
-        for relpath, content in sorted(render_site([meta for meta, _, _ in pages]).items()):
+        for relpath, content in iter_site([meta for meta, _, _ in pages]):
             try:
                 writer.write(relpath, content)
             except OwnershipError as err:
@@ -256,12 +258,14 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
     report.lap("whoosh index")
     if pages:
         say(f"writing the site's search index to {options.docs}/{CLIENT_FOLDER}/")
-        files, vocabulary = client_index(options.index, pages)
-        for relpath, content in sorted(files.items()):
+
+        def write(relpath: str, content: str) -> None:
             try:
                 writer.write(relpath, content)
             except OwnershipError as err:
                 report.errors[relpath] = str(err)
+
+        vocabulary = client_index(options.index, pages, write)
         atomic_write(options.index / VOCABULARY, vocabulary.encode("utf-8"))
     report.lap("client index")
     # After an extractor failure the failed seeds' previous pages are kept: nothing is
@@ -274,9 +278,9 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
     return report
 
 
-def client_index(index_dir: Path, pages: list[tuple[dict, str, str]]) -> tuple[dict[str, str], str]:
+def client_index(index_dir: Path, pages: list[tuple[dict, str, str]], write: Callable[[str, str], None]) -> str:
     with open_searcher(index_dir) as searcher:
-        return build_client_index(pages, searcher)
+        return build_client_index(pages, searcher, write)
 
 
 def _run_extraction(raws: list[RawDocument], repeats: frozenset[str], jobs: int, say, options: BuildOptions | None = None):

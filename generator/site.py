@@ -159,18 +159,25 @@ def paginate(base: str, title: str, intro: list[str], items: list[str], prefix: 
 
 def render_site(pages: list[dict]) -> dict[str, str]:
     """Every generated page and file of the site, keyed by path under docs/."""
+    return dict(iter_site(pages))
+
+
+def iter_site(pages: list[dict]):
+    """(path under docs/, content) for every generated page and file, one section at a
+    time, so a build writes each section and lets it go before rendering the next."""
     g = group(pages)
-    out: dict[str, str] = {}
-    out["index.md"] = render_home(g)
-    out.update(render_articles_index(g))
-    out.update(render_speakers(g))
-    out.update(render_places(g))
-    out.update(render_simple(g, "outlets", "Outlets", "articles captured from"))
-    out.update(render_simple(g, "sources", "Original sources", "articles republished from"))
-    out.update(render_simple(g, "organizations", "Organizations", "articles mentioning"))
-    out.update(render_timeline(g))
-    out.update(render_exports(g))
-    return out
+    yield "index.md", render_home(g)
+    for section in (
+        lambda: render_articles_index(g),
+        lambda: render_speakers(g),
+        lambda: render_places(g),
+        lambda: render_simple(g, "outlets", "Outlets", "articles captured from"),
+        lambda: render_simple(g, "sources", "Original sources", "articles republished from"),
+        lambda: render_simple(g, "organizations", "Organizations", "articles mentioning"),
+        lambda: render_timeline(g),
+        lambda: render_exports(g),
+    ):
+        yield from sorted(section().items())
 
 
 def _date_span(g: Grouping) -> str:
