@@ -17,6 +17,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.collectors import TopCollector
 
 from generator.analysis import WORD, fold_key, query_terms, stem
 from generator.query import DEFAULT_FIELDS, And, DateRange, Everything, Not, Or, Phrase, Prefix, QueryError, Word, parse
@@ -221,8 +222,16 @@ def run_query(
     """Run one query on an open Whoosh searcher: the best `limit` hits with snippets,
     the total, and (with `facets`) counts over every match."""
     q = compile_query(text, vocab)
-    kwargs = {"sortedby": "date", "reverse": True} if sort == "date" else {}
-    found = searcher.search(q, limit=None if facets else limit, **kwargs)
+    if sort == "date" or facets:
+        found = searcher.search(q, limit=None if facets else limit, **({"sortedby": "date", "reverse": True} if sort == "date" else {}))
+    else:
+        # The total is always shown. With its default optimizations Whoosh counts it by
+        # running the query a second time, and with optimize=False its count is wrong
+        # (matchers are still swapped for ones that skip low scorers). A top-N collector
+        # with neither counts every match in one pass.
+        collector = TopCollector(limit, usequality=False, replace=0)
+        searcher.search_with_collector(q, collector)
+        found = collector.results()
     stems = {_text(term) for field, term in q.iter_all_terms() if field in ("title", "body")}
     hits = []
     for hit in found[:limit]:
