@@ -6,6 +6,9 @@
 - MkDocs' Jinja environment does not autoescape, and Material prints page titles as they
   are. A title is archived text (data, never markup), so every page's title is escaped
   here, before any template sees it.
+- Pages outside the navigation (articles and index pages, thousands of them) are
+  rendered from a shell (generator/shell.py): Material's template once per kind of
+  page, filled in per page. `shell_pages: false` renders every page in full.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin
 
+from generator import shell
 from generator.pipeline import BuildOptions, build
 
 log = logging.getLogger("mkdocs.plugins.archive")
@@ -29,11 +33,14 @@ class ArchiveConfig(base.Config):
     index = c.Type(str, default=".archive/index")
     jobs = c.Type(int, default=1)
     generate = c.Choice(("always", "serve", "never"), default="always")
+    shell_pages = c.Type(bool, default=True)  # pages outside the nav from a shell (generator/shell.py)
 
 
 class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def __init__(self) -> None:
         self.command = "build"
+        self.nav_urls: set[str] = set()
+        self.shells: shell.ShellRenderer | None = None
 
     def on_startup(self, *, command, dirty) -> None:
         self.command = command
@@ -71,7 +78,12 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         except (OSError, ValueError):
             entities = {}
         env.filters["entity_url"] = lambda name, section: entities.get(section, {}).get(name)
+        self.shells = env.globals["archive_shell_page"] = shell.ShellRenderer(env)  # new shells every build
         return env
+
+    def on_nav(self, nav, /, *, config, files):
+        self.nav_urls = {page.url for page in nav.pages}
+        return nav
 
     def on_serve(self, server, /, *, config, builder):
         seeds = self._root(config) / self.config.seeds
@@ -83,4 +95,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         title = page.meta.get("title")
         if isinstance(title, str):
             page.meta["title"] = html.escape(title, quote=True)
+        if self.config.shell_pages and shell.eligible(page, self.nav_urls):
+            page.meta["template"] = shell.TEMPLATE
         return markdown
+
+    def on_post_build(self, *, config) -> None:
+        if self.shells is not None:
+            log.info("archive: %d page(s) rendered from %d shell(s)", self.shells.filled, len(self.shells.shells))
