@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from array import array
 from collections import defaultdict
+from collections.abc import Callable
 from math import log
 
 from whoosh.scoring import bm25

@@ -245,26 +245,23 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
         pages.append((meta, "\n\n".join(article.paragraphs), fingerprint(text)))
     del articles, metas
     report.lap("write articles")
+
+    def write(relpath: str, content: str) -> None:
+        try:
+            writer.write(relpath, content)
+        except OwnershipError as err:
+            report.errors[relpath] = str(err)
+
     if pages:
         say(f"writing the index pages to {options.docs}/")
         for relpath, content in iter_site([meta for meta, _, _ in pages]):
-            try:
-                writer.write(relpath, content)
-            except OwnershipError as err:
-                report.errors[relpath] = str(err)
+            write(relpath, content)
     report.lap("write index pages")
     say(f"indexing {len(pages)} page(s) in {options.index}/")
     report.index = update_index(options.index, pages)
     report.lap("whoosh index")
     if pages:
         say(f"writing the site's search index to {options.docs}/{CLIENT_FOLDER}/")
-
-        def write(relpath: str, content: str) -> None:
-            try:
-                writer.write(relpath, content)
-            except OwnershipError as err:
-                report.errors[relpath] = str(err)
-
         vocabulary = client_index(options.index, pages, write)
         atomic_write(options.index / VOCABULARY, vocabulary.encode("utf-8"))
     report.lap("client index")

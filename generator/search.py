@@ -222,9 +222,7 @@ def run_query(
     """Run one query on an open Whoosh searcher: the best `limit` hits with snippets,
     the total, and (with `facets`) counts over every match."""
     q = compile_query(text, vocab)
-    if sort == "date" or facets:
-        found = searcher.search(q, limit=None if facets else limit, **({"sortedby": "date", "reverse": True} if sort == "date" else {}))
-    else:
+    if sort != "date" and not facets:
         # The total is always shown. With its default optimizations Whoosh counts it by
         # running the query a second time, and with optimize=False its count is wrong
         # (matchers are still swapped for ones that skip low scorers). A top-N collector
@@ -232,6 +230,9 @@ def run_query(
         collector = TopCollector(limit, usequality=False, replace=0)
         searcher.search_with_collector(q, collector)
         found = collector.results()
+    else:
+        kwargs = {"sortedby": "date", "reverse": True} if sort == "date" else {}
+        found = searcher.search(q, limit=None if facets else limit, **kwargs)
     stems = {_text(term) for field, term in q.iter_all_terms() if field in ("title", "body")}
     hits = []
     for hit in found[:limit]:

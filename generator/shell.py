@@ -38,10 +38,11 @@ def eligible(page, nav_urls: set[str]) -> bool:
     """Not in the navigation (nor above a page that is), no front matter Material reads,
     a title of its own."""
     meta = page.meta or {}
+    title = meta.get("title")
     return (
         not any(url.startswith(page.url) for url in nav_urls)
-        and isinstance(meta.get("title"), str)
-        and bool(meta["title"])
+        and isinstance(title, str)
+        and bool(title)
         and not THEME_META & meta.keys()
         and page.edit_url is None
     )
@@ -95,7 +96,10 @@ class ShellRenderer:
     """`archive_shell_page()` in overrides/archive-shell.html."""
 
     def __init__(self, env) -> None:
-        self.env = env
+        # Fetched once: get_template checks each template file on disk at every call.
+        self.main = env.get_template("main.html")
+        self.content = env.get_template("partials/archive-content.html")
+        self.toc = env.get_template("partials/toc.html")
         self.shells: dict[tuple, _Shell | None] = {}
         self.filled = 0  # pages rendered from a shell
 
@@ -105,18 +109,19 @@ class ShellRenderer:
         page = values["page"]
         # Links in the shell are relative to the page: pages in one folder share a shell.
         folder = page.url.rstrip("/").rpartition("/")[0]
-        key = (folder, bool(page.toc), bool(page.canonical_url))
+        has_toc, canonical = bool(page.toc), bool(page.canonical_url)
+        key = (folder, has_toc, canonical)
         if key not in self.shells:
-            self.shells[key] = self._shell(values, page, *key[1:])
+            self.shells[key] = self._shell(values, page, has_toc, canonical)
         shell = self.shells[key]
         if shell is None:
-            return self.env.get_template("main.html").render(values)
+            return self.main.render(values)
         self.filled += 1
         filled = {**shell.context, **values, "archive_shell": None}
         fill = {
             TITLE: page.meta["title"],
-            CONTENT: self.env.get_template("partials/archive-content.html").render(filled),
-            TOC: self.env.get_template("partials/toc.html").render(filled),
+            CONTENT: self.content.render(filled),
+            TOC: self.toc.render(filled),
             SKIP: next(iter(page.toc)).url if page.toc else "",
             CANONICAL: page.canonical_url or "",
         }
@@ -124,7 +129,7 @@ class ShellRenderer:
 
     def _shell(self, values: dict, page, has_toc: bool, canonical: bool) -> _Shell | None:
         markers = _Markers()
-        html = self.env.get_template("main.html").render({**values, "page": _ShellPage(page, has_toc), "archive_shell": markers})
+        html = self.main.render({**values, "page": _ShellPage(page, has_toc), "archive_shell": markers})
         pieces = tuple(_SPLIT.split(html))
         found = pieces[1::2]
         expected = (
