@@ -17,9 +17,12 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from weakref import WeakKeyDictionary
+
 from whoosh.collectors import TopCollector
 
 from generator.analysis import WORD, fold_key, query_terms, stem
+from generator.evaluate import Evaluator, Unsupported
 from generator.query import DEFAULT_FIELDS, And, DateRange, Everything, Not, Or, Phrase, Prefix, QueryError, Word, parse
 
 MAX_EXPANSION = 200  # stems a prefix may expand to (search.js uses the same limit)
@@ -222,6 +225,12 @@ def run_query(
     """Run one query on an open Whoosh searcher: the best `limit` hits with snippets,
     the total, and (with `facets`) counts over every match."""
     q = compile_query(text, vocab)
+    stems = {_text(term) for field, term in q.iter_all_terms() if field in ("title", "body")}
+    scores = _scores(searcher, q) if sort != "date" else None
+    if scores is not None:
+        hits = tuple(_hit(searcher.stored_fields(d), score, stems, marks) for d, score in Evaluator.top(scores, limit))
+        counts = _facets(searcher.stored_fields(d) for d in sorted(scores)) if facets else {}
+        return Results(query=text, total=len(scores), hits=hits, facets=counts)
     if sort != "date" and not facets:
         # The total is always shown. With its default optimizations Whoosh counts it by
         # running the query a second time, and with optimize=False its count is wrong
@@ -233,25 +242,43 @@ def run_query(
     else:
         kwargs = {"sortedby": "date", "reverse": True} if sort == "date" else {}
         found = searcher.search(q, limit=None if facets else limit, **kwargs)
-    stems = {_text(term) for field, term in q.iter_all_terms() if field in ("title", "body")}
-    hits = []
-    for hit in found[:limit]:
-        meta = json.loads(hit["meta"])
-        excerpt = snippet(hit.get("body") or "", stems, marks)
-        hits.append(
-            Hit(
-                slug=hit["slug"],
-                title=meta.get("title") or hit["slug"],
-                date=meta.get("date"),
-                outlet=meta.get("outlet"),
-                speakers=tuple(meta.get("speakers") or ()),
-                places=tuple(meta.get("places") or ()),
-                score=round(hit.score, 4) if sort != "date" and hit.score is not None else None,
-                snippet=excerpt,
-            )
-        )
+    hits = [_hit(hit.fields(), hit.score if sort != "date" else None, stems, marks) for hit in found[:limit]]
     counts = _facets(found) if facets else {}
     return Results(query=text, total=len(found), hits=tuple(hits), facets=counts)
+
+
+_evaluators: "WeakKeyDictionary[object, Evaluator | None]" = WeakKeyDictionary()
+
+
+def _scores(searcher, q) -> dict[int, float] | None:
+    """docnum -> score of every match, from the list-at-a-time evaluator, or None for a
+    searcher or query it does not reproduce (Whoosh's matchers run those)."""
+    if searcher not in _evaluators:
+        try:
+            _evaluators[searcher] = Evaluator(searcher)
+        except Unsupported:
+            _evaluators[searcher] = None
+    evaluator = _evaluators[searcher]
+    if evaluator is None:
+        return None
+    try:
+        return evaluator.scores(q)
+    except Unsupported:
+        return None
+
+
+def _hit(fields: dict, score: float | None, stems: set[str], marks: tuple[str, str]) -> Hit:
+    meta = json.loads(fields["meta"])
+    return Hit(
+        slug=fields["slug"],
+        title=meta.get("title") or fields["slug"],
+        date=meta.get("date"),
+        outlet=meta.get("outlet"),
+        speakers=tuple(meta.get("speakers") or ()),
+        places=tuple(meta.get("places") or ()),
+        score=round(score, 4) if score is not None else None,
+        snippet=snippet(fields.get("body") or "", stems, marks),
+    )
 
 
 def _facets(found, top: int = 10) -> dict[str, list[tuple[str, int]]]:

@@ -1,0 +1,221 @@
+"""Evaluate a compiled Whoosh query a whole posting list at a time.
+
+Whoosh's own matchers walk the postings one document at a time, each step a chain of
+Python method calls (is_active, id, skip_to, score) through every level of the query
+tree; at 10,000 articles a query matching a few thousand of them spent 20-60 ms there.
+Here each term's postings are read from Whoosh's files block by block (the same blocks
+its matchers decode, through the matcher's own block readers), scored with Whoosh's
+BM25F (the same statistics, the same expression) and combined as dictionaries. The
+matching set and the ranking are Whoosh's own and the scores agree to the last bits
+(Whoosh adds a compound query's parts in another order); a test holds this on every
+parity query, over several segments with deleted documents. The block readers are
+Whoosh internals: whoosh3 is pinned, and that test fails if they change.
+
+Queries this module does not know (anything `compile_query` does not make) raise
+`Unsupported`, and the caller runs them through Whoosh's matchers instead."""
+
+from __future__ import annotations
+
+import heapq
+from itertools import accumulate
+from pickle import loads
+
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.formats import Positions
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
+from whoosh.scoring import BM25F
+
+
+class Unsupported(Exception):
+    """A query (or weighting) this evaluator does not reproduce exactly."""
+
+
+class Evaluator:
+    """Evaluates queries over one open Whoosh searcher. Per-field length tables are
+    built on first use and kept for the searcher's life (a few bytes per document)."""
+
+    def __init__(self, searcher):
+        if type(searcher.weighting) is not BM25F:
+            raise Unsupported("only BM25F scoring is reproduced")
+        self.searcher = searcher
+        self.weighting = searcher.weighting
+        self.leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
+        self._norms: dict[str, dict[int, float]] = {}
+        self._live: dict[int, float] | None = None
+
+    # -- the public entry points
+
+    def scores(self, q) -> dict[int, float]:
+        """docnum -> score for every document `q` matches."""
+        return self._eval(q)
+
+    @staticmethod
+    def top(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
+        """The best `limit` (docnum, score), ties in index order, as Whoosh ranks them."""
+        return heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
+
+    # -- nodes
+
+    def _eval(self, q) -> dict[int, float]:
+        if q is wq.NullQuery:
+            return {}
+        if q.boost != 1.0:
+            raise Unsupported("boosted queries")
+        kind = type(q)
+        if kind is wq.Term:
+            return self._term(q.fieldname, q.text)
+        if kind is wq.Or:
+            return self._union(q.subqueries)
+        if kind is wq.And:
+            return self._intersection([self._eval(sub) for sub in q.subqueries])
+        if kind is wq.AndNot:
+            positive = self._eval(q.a)
+            negative = self._eval(q.b)
+            return {d: s for d, s in positive.items() if d not in negative}
+        if kind is wq.Not:
+            negative = self._eval(q.query)
+            return {d: 1.0 for d in self._all() if d not in negative}
+        if kind is wq.Every and q.fieldname in (None, "", "*"):
+            return dict(self._all())
+        if kind is wq.Phrase and q.slop == 1:
+            return self._phrase(q.fieldname, q.words)
+        if kind is wq.DateRange:
+            return self._constant(q)
+        raise Unsupported(repr(q))
+
+    def _union(self, subs) -> dict[int, float]:
+        # Whoosh adds an Or's scores over a tree of its parts ordered by their sizes, so
+        # a sum here can differ from Whoosh's in the last bit, never in the ranking.
+        merged: dict[int, float] = {}
+        for sub in subs:
+            for d, s in self._eval(sub).items():
+                merged[d] = merged[d] + s if d in merged else s
+        return merged
+
+    @staticmethod
+    def _intersection(parts: list[dict[int, float]]) -> dict[int, float]:
+        parts = sorted(parts, key=len)
+        found = parts[0]
+        for other in parts[1:]:
+            found = {d: s + other[d] for d, s in found.items() if d in other}
+        return found
+
+    def _all(self) -> dict[int, float]:
+        if self._live is None:
+            self._live = {
+                offset + d: 1.0 for reader, offset in self.leaves for d in range(reader.doc_count_all()) if not reader.is_deleted(d)
+            }
+        return self._live
+
+    def _constant(self, q) -> dict[int, float]:
+        """A query Whoosh scores as a constant (a date range is a set of numeric terms at
+        several precisions): its terms' postings, each match scoring 1.0."""
+        found: dict[int, float] = {}
+        live = self._all()
+        for reader, offset in self.leaves:
+            for field, text in sorted(q.simplify(reader).existing_terms(reader, expand=True)):
+                for ids, _, _ in _blocks(reader, field, text, False):
+                    for d in ids:
+                        if offset + d in live:
+                            found[offset + d] = 1.0
+        return found
+
+    # -- terms and phrases
+
+    def _term(self, field: str, text, with_values: bool = False):
+        searcher = self.searcher
+        if field not in searcher.schema or not searcher.schema[field].scorable:
+            raise Unsupported(f"field {field}")
+        idf = searcher.idf(field, text)
+        k1 = self.weighting.K1
+        c = k1 + 1
+        norm = self._norm(field)
+        found: dict[int, float] = {}
+        values: dict[int, bytes] = {}
+        live = norm.get
+        for reader, offset in self.leaves:
+            for ids, weights, vals in _blocks(reader, field, text, with_values):
+                # bm25(idf, tf, fl, avgfl, B, K1), its per-document part precomputed;
+                # a document not in `norm` is deleted.
+                if with_values:
+                    for d, tf, value in zip(ids, weights, vals):
+                        if (n := live(d + offset)) is not None:
+                            found[d + offset] = idf * ((tf * c) / (tf + n))
+                            values[d + offset] = value
+                else:
+                    for d, tf in zip(ids, weights):
+                        if (n := live(d + offset)) is not None:
+                            found[d + offset] = idf * ((tf * c) / (tf + n))
+        return (found, values) if with_values else found
+
+    def _norm(self, field: str) -> dict[int, float]:
+        """docnum -> K1 * ((1 - B) + B * length / average length), for live documents
+        with text in `field` (the part of BM25F that depends on the document)."""
+        if field not in self._norms:
+            w = self.weighting
+            b = w._field_B.get(field, w.B)
+            k1 = w.K1
+            avgfl = self.searcher.avg_field_length(field) or 1
+            norm = {}
+            for reader, offset in self.leaves:
+                deleted = reader.deleted_docs_set if reader.has_deletions() else ()
+                for d in range(reader.doc_count_all()):
+                    fl = reader.doc_field_length(d, field, 1)
+                    if fl is not None and d not in deleted:
+                        norm[offset + d] = k1 * ((1 - b) + b * fl / avgfl)
+            self._norms[field] = norm
+        return self._norms[field]
+
+    def _phrase(self, field: str, words) -> dict[int, float]:
+        """Documents where the words stand next to each other, in order, scored as
+        Whoosh scores a phrase: the sum of its words' scores."""
+        fmt = self.searcher.schema[field].format
+        if not fmt.supports("positions"):
+            raise Unsupported(f"phrase on {field}")
+        found = [self._term(field, w, with_values=True) for w in words]
+        parts = [scores for scores, _ in found]
+        if not all(parts):
+            return {}
+        candidates = self._intersection(parts)
+        decode = _decode_positions if type(fmt) is Positions else fmt.decode_positions
+        first, rest = found[0][1], [(i, values) for i, (_, values) in enumerate(found[1:], 1)]
+        matched = {}
+        for d, score in candidates.items():
+            starts = set(decode(first[d]))
+            for i, values in rest:
+                starts.intersection_update([p - i for p in decode(values[d])])
+                if not starts:
+                    break
+            else:
+                matched[d] = score
+        return matched
+
+
+def _decode_positions(value: bytes):
+    """Whoosh's Positions.decode_positions (a count, then pickled deltas whose final
+    STOP byte may be cut off), with the running sum done by `accumulate`."""
+    body = memoryview(value)[4:] if value.endswith(b".") else value[4:] + b"."
+    return accumulate(loads(body))
+
+
+def _blocks(reader, field: str, text, with_values: bool):
+    """(ids, weights, values) of each stored block of one term's postings in one segment,
+    deleted documents included (the caller drops them)."""
+    try:
+        m = reader.postings(field, text)
+    except TermNotFound:  # not in this segment
+        return
+    if isinstance(m, FilterMatcher):
+        m = m.child
+        m.reset()
+    if type(m) is not W3LeafMatcher:  # postings kept in the term's record (not what whoosh3 writes)
+        raise Unsupported(type(m).__name__)
+    while not m._atend:
+        m._read_ids()
+        m._read_weights()
+        if with_values:
+            m._read_values()
+        yield m._ids, m._weights, m._values
+        m._next_block()
