@@ -9,8 +9,9 @@ its per-stage times come from the build report), `mkdocs build`, then Pagefind
 article metadata marked as Pagefind filters (speaker, place, outlet) and the article text
 as its body. Bytes per query are measured in Debian's Chromium: a fresh page loads each
 engine's own script and runs the query, and every response is counted at its gzip size
-(what a server sends; Pagefind's files are compressed already). "Results" means the
-display data of the first 10 hits. Whoosh: 95th percentile over the query set, in-process,
+(what a server sends; Pagefind's files and our result texts are compressed already). The
+site is served by a server that answers range requests, as static hosts do: our result
+texts come one range each. "Results" means the display data of the first 10 hits. Whoosh: 95th percentile over the query set, in-process,
 with snippets; the start-up of `archive search` is reported separately."""
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ HARNESS = """<!doctype html><html><head><meta charset="utf-8"><title>bench</titl
 <script src="assets/search.js"></script>
 <script type="module">
 window.runOurs = async (query, filters) => {
-  const engine = new ArchiveSearch.Engine((path, v) => fetch("search/" + path).then(r => r.json()));
+  const engine = new ArchiveSearch.Engine((path, v) => fetch("search/" + path).then(r => r.json()), ArchiveSearch.rangeFetcher("search/"));
   const t0 = performance.now();
   const options = filters ? {filters: Object.fromEntries(Object.entries(filters).map(([k, v]) => [k, [v]]))} : {};
   let r;
@@ -102,13 +103,12 @@ def prepare_for_pagefind(site: Path) -> None:
         page.write_text(html, encoding="utf-8")
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 def serve(directory: Path):
-    handler = functools.partial(QuietHandler, directory=str(directory))
+    """A static server that answers range requests, as static hosts do."""
+    sys.path.insert(0, str(ROOT))
+    from tests.http_range import RangeHandler
+
+    handler = functools.partial(RangeHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
@@ -132,12 +132,13 @@ def measure_queries(site: Path) -> dict:
                     def record(response, sizes=sizes, engine=engine):
                         path = response.url.removeprefix(url).split("?")[0]
                         mine = ("search/", "assets/search.js") if engine == "ours" else ("pagefind/",)
-                        if path.startswith(mine) and path not in sizes:
+                        key = path + (response.request.headers.get("range") or "")  # each text range counts
+                        if path.startswith(mine) and key not in sizes:
                             try:
                                 body = response.body()
                             except Exception:  # the page was closed while a late response arrived
                                 return
-                            sizes[path] = (len(body), min(len(body), len(gzip.compress(body, 9))))
+                            sizes[key] = (len(body), min(len(body), len(gzip.compress(body, 9))))
 
                     page.on("response", record)
                     page.goto(url + "bench.html")
@@ -223,7 +224,7 @@ def report(rows: list[dict]) -> None:
         print(f"| {r['n']:,} | ours (client index stage) | {r['ours_files']:,} | {r['ours_bytes'] / 1e6:.1f} MB | {r['client_index_s']:.1f} s | {r['pipeline_peak']:.0f} MB (whole pipeline) |")
         print(f"| {r['n']:,} | Pagefind 1.5.2 | {r['pf_files']:,} | {r['pf_bytes'] / 1e6:.1f} MB | {r['pf_seconds']:.1f} s | {r['pf_peak']:.0f} MB |")
     print()
-    print("| N | query | ours: KB (gzip) data (of which results) + code, files | Pagefind: KB (gzip) data (of which results) + code, files | ours / Pagefind (data) | matches ours / Pagefind | ours in-browser query time after the shards arrived |")
+    print("| N | query | ours: KB (gzip) data (of which results) + code, requests | Pagefind: KB (gzip) data (of which results) + code, requests | ours / Pagefind (data) | matches ours / Pagefind | ours in-browser query time after the shards arrived |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:
         for label in QUERIES:

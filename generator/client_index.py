@@ -7,8 +7,11 @@ Everything lives in one sorted key space, cut into shards of about SHARD_BYTES:
     P:<F>:<stem>     positions of the stem in each of those documents (phrases only)
 
 The manifest lists the first key of every shard, so a query downloads the manifest, the
-shards holding its words, and the display data (`d/<n>.json`, DOC_CHUNK articles each)
-of the results it shows. Weights are the BM25F scores Whoosh gives the same term in the
+shards holding its words, and the display data of the results it shows: `d/<n>.json`
+(slug, title, date, outlet, speakers, and where the text is) and, for snippets, each
+result's text alone, zlib-compressed, read from `d/<n>.bin` with an HTTP range request
+(a server that ignores ranges sends the whole file, which works too). One article per
+pair of files where the file cap allows, more per pair in a big archive. Weights are the BM25F scores Whoosh gives the same term in the
 same document (same statistics, same quantized field lengths), so both engines rank
 alike. Facet data (dates, outlets, speakers, places per article) is one more file,
 loaded only when facets, a date filter or date order are asked for."""
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from array import array
 from collections import defaultdict
 from collections.abc import Callable
@@ -30,10 +34,11 @@ from generator.index import document_fields
 from generator.query import MIN_PREFIX
 from generator.search import MAX_EXPANSION
 
-FORMAT = 1
+FORMAT = 2  # 2: result texts in d/<n>.bin, read by range
 SHARD_BYTES = 32_000  # postings and words: what every query downloads
 POSITION_SHARD_BYTES = 96_000  # positions: only phrase queries download them
-DOC_CHUNK = 12
+FILE_CAP = 1_900  # files the client index may write; display files get what shards leave
+MAX_CHUNK = 24  # articles per pair of display files at most, cap or not
 FIELD_CODES = {"title": "T", "body": "B", "quote": "Q", "speaker": "S", "place": "L", "outlet": "O", "source": "R", "org": "G"}
 BOOSTS = {"title": 2.0}
 B, K1 = 0.75, 1.2
@@ -71,8 +76,9 @@ def build_client_index(pages: list[tuple[dict, str, str]], searcher, write: Call
     pages = sorted(pages, key=lambda page: page[0]["slug"])
     digests: dict[str, str] = {}
 
-    def emit(relpath: str, content: str) -> None:
-        digests[relpath] = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    def emit(relpath: str, content: str | bytes) -> None:
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        digests[relpath] = hashlib.sha256(data).hexdigest()
         write(relpath, content)
 
     count = searcher.doc_count_all()
@@ -145,12 +151,17 @@ def build_client_index(pages: list[tuple[dict, str, str]], searcher, write: Call
     if shard:
         close()
 
-    for start in range(0, len(pages), DOC_CHUNK):
-        rows = []
-        for meta, body, _ in pages[start:start + DOC_CHUNK]:
+    chunk = display_chunk(len(pages), len(firsts))
+    for start in range(0, len(pages), chunk):
+        rows, texts, offset = [], [], 0
+        for meta, body, _ in pages[start:start + chunk]:
+            text = zlib.compress(body.encode("utf-8"), 9)
             rows.append([meta["slug"], meta.get("title") or meta["slug"], str(meta["date"]) if meta.get("date") else "",
-                         meta.get("outlet") or "", list(meta.get("speakers", []))[:5], body])
-        emit(f"{FOLDER}/d/{start // DOC_CHUNK}.json", _dump(rows))
+                         meta.get("outlet") or "", list(meta.get("speakers", []))[:5], offset, len(text)])
+            texts.append(text)
+            offset += len(text)
+        emit(f"{FOLDER}/d/{start // chunk}.json", _dump(rows))
+        emit(f"{FOLDER}/d/{start // chunk}.bin", b"".join(texts))
     emit(f"{FOLDER}/facets.json", _dump(_facets(pages)))
     emit(f"{FOLDER}/index.md", SEARCH_PAGE)
 
@@ -159,7 +170,7 @@ def build_client_index(pages: list[tuple[dict, str, str]], searcher, write: Call
         "format": FORMAT,
         "version": version,
         "documents": len(pages),
-        "chunk": DOC_CHUNK,
+        "chunk": chunk,
         "shards": firsts,
         "fields": FIELD_CODES,
         "defaultFields": ["title", "body"],
@@ -170,6 +181,16 @@ def build_client_index(pages: list[tuple[dict, str, str]], searcher, write: Call
     }
     write(f"{FOLDER}/manifest.json", _dump(manifest))
     return vocabulary
+
+
+def display_chunk(documents: int, shards: int) -> int:
+    """Articles per pair of display files (rows, texts). A query fetches one rows file per
+    result shown, so the fewer rows a file holds the fewer bytes; texts come by range.
+    One each while the pairs fit under FILE_CAP with the shards and the 3 other files
+    (manifest, facets, search page); more when they do not, up to MAX_CHUNK (past that
+    an archive so big writes more files than the cap)."""
+    pairs = max(1, (FILE_CAP - shards - 3) // 2)
+    return min(MAX_CHUNK, max(1, -(-documents // pairs)))
 
 
 def _facets(pages) -> dict:

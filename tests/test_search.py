@@ -267,3 +267,32 @@ def _rare_phrases(searcher, count: int = 5) -> list:
             phrases += [wq.Term("body", text), wq.Phrase("body", stems[i : i + 2])]
     assert len(phrases) == 2 * count
     return phrases
+
+
+def test_display_files_are_as_small_as_the_file_cap_allows(bbc_archive):
+    """A query fetches one rows file per result it shows and each result's text alone
+    (by range) from the texts file beside it: rows files hold as few articles as the
+    file cap allows, and each text range inflates to that article's text."""
+    import zlib
+
+    from generator.client_index import FILE_CAP, display_chunk
+    from generator.index import open_searcher
+
+    search = bbc_archive / "docs" / "search"
+    manifest = json.loads((search / "manifest.json").read_text(encoding="utf-8"))
+    files = [p for p in search.rglob("*") if p.is_file()]
+    shards = len(list((search / "t").glob("*.json")))
+    assert manifest["chunk"] == display_chunk(manifest["documents"], shards) <= 2
+    assert len(files) <= FILE_CAP
+    checked = 0
+    with open_searcher(bbc_archive / "index") as searcher:
+        for rows_file in sorted((search / "d").glob("*.json"))[:30]:
+            texts = rows_file.with_suffix(".bin").read_bytes()
+            for slug, _, _, _, _, start, length in json.loads(rows_file.read_text(encoding="utf-8")):
+                text = zlib.decompress(texts[start : start + length]).decode("utf-8")
+                assert text == searcher.document(slug=slug)["body"], slug  # the text Whoosh indexed
+                checked += 1
+    assert checked >= 30
+    assert display_chunk(10_000, 948) == 22 and 2 * ((10_000 + 21) // 22) + 948 + 3 <= FILE_CAP
+    assert display_chunk(100_000, 5_000) == 24  # shards alone over the cap: files stay small
+    assert display_chunk(5, 1) == 1

@@ -279,10 +279,46 @@
 
   /* ---------------------------------------------------------------- engine */
 
-  function Engine(fetchJSON) {
-    this.fetchJSON = fetchJSON; // path relative to the search folder -> Promise of parsed JSON
+  /* fetchJSON(path, version): Promise of the parsed JSON file (path relative to the search
+   * folder). fetchRange(path, version, start, length): Promise of those bytes of the file
+   * (a Uint8Array); rangeFetcher(base) makes one for a web server. */
+  function Engine(fetchJSON, fetchRange) {
+    this.fetchJSON = fetchJSON;
+    this.fetchRange = fetchRange;
     this.cache = new Map();
     this.manifest = null;
+  }
+
+  /* A fetchRange for files under `base`: an HTTP range request per text. A server that
+   * ignores ranges answers 200 with the whole file: it is then kept and sliced, and later
+   * texts from the same file wait for it instead of fetching it again. */
+  function rangeFetcher(base) {
+    var whole = new Map();  // path -> Promise of the whole file, or of null if ranges work
+    return function (path, version, start, length) {
+      var url = base + path + "?v=" + encodeURIComponent(version);
+      function get() {
+        return fetch(url, { headers: { Range: "bytes=" + start + "-" + (start + length - 1) } }).then(function (r) {
+          if (!r.ok) throw new Error("the search index could not be loaded (" + r.status + " for " + path + ")");
+          return r.arrayBuffer().then(function (buffer) { return { partial: r.status === 206, buffer: buffer }; });
+        });
+      }
+      function bytes(answer) {
+        return answer.partial ? new Uint8Array(answer.buffer) : new Uint8Array(answer.buffer, start, length);
+      }
+      if (!whole.has(path)) {
+        var first = get();
+        whole.set(path, first.then(function (a) { return a.partial ? null : a.buffer; }, function () { whole.delete(path); return null; }));
+        return first.then(bytes);
+      }
+      return whole.get(path).then(function (buffer) {
+        return buffer ? new Uint8Array(buffer, start, length) : get().then(bytes);
+      });
+    };
+  }
+
+  function inflate(bytes) {
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).text();
   }
 
   Engine.prototype.load = function (path) {
@@ -553,15 +589,28 @@
     return out;
   }
 
-  /* Display rows of some documents: {id, slug, title, date, outlet, speakers, text}. */
+  /* Display rows of some documents: {id, slug, title, date, outlet, speakers, text}. The
+   * text of each comes alone, by range, from the texts file beside its rows file. */
   Engine.prototype.documents = function (ids) {
     var self = this, chunk = this.manifest.chunk;
     return Promise.all(ids.map(function (d) {
-      return self.load("d/" + Math.floor(d / chunk) + ".json").then(function (rows) {
+      var group = "d/" + Math.floor(d / chunk);
+      return self.load(group + ".json").then(function (rows) {
         var r = rows[d % chunk];
-        return { id: d, slug: r[0], title: r[1], date: r[2], outlet: r[3], speakers: r[4], text: r[5] };
+        return self.text(group + ".bin", r[5], r[6]).then(function (text) {
+          return { id: d, slug: r[0], title: r[1], date: r[2], outlet: r[3], speakers: r[4], text: text };
+        });
       });
     }));
+  };
+
+  Engine.prototype.text = function (path, start, length) {
+    var self = this, key = path + "@" + start;
+    if (!this.cache.has(key)) {
+      this.cache.set(key, this.fetchRange(path, this.manifest.version, start, length).then(inflate)
+        .catch(function (err) { self.cache.delete(key); throw err; }));
+    }
+    return this.cache.get(key);
   };
 
   /* The stretch of `text` (about `width` characters) with the most highlighted words, as
@@ -611,7 +660,8 @@
       .then(function () { return keys; });
   };
 
-  var api = { parse: parse, describe: describe, QueryError: QueryError, Engine: Engine, foldKey: foldKey, porter: porter, snippet: snippet };
+  var api = { parse: parse, describe: describe, QueryError: QueryError, Engine: Engine, rangeFetcher: rangeFetcher,
+              foldKey: foldKey, porter: porter, snippet: snippet };
   if (typeof module === "object" && module.exports) { module.exports = api; return; }
   root.ArchiveSearch = api;
 
@@ -637,7 +687,7 @@
           if (!r.ok) throw new Error("the search index could not be loaded (" + r.status + " for " + path + ")");
           return r.json();
         });
-      });
+      }, rangeFetcher(base));
     }
     headerBox(form);
     var page = document.getElementById("archive-search-page");
