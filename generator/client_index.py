@@ -36,7 +36,8 @@ from generator.search import MAX_EXPANSION
 
 FORMAT = 2  # 2: result texts in d/<n>.bin, read by range
 SHARD_BYTES = 32_000  # postings and words: what every query downloads
-POSITION_SHARD_BYTES = 96_000  # positions: only phrase queries download them
+MAX_POSITION_SHARD_BYTES = 96_000  # positions: only phrase queries download them...
+POSITION_SHARDS = 300  # ...cut into about this many shards, of SHARD_BYTES at least
 FILE_CAP = 1_900  # files the client index may write; display files get what shards leave
 MAX_CHUNK = 24  # articles per pair of display files at most, cap or not
 FIELD_CODES = {"title": "T", "body": "B", "quote": "Q", "speaker": "S", "place": "L", "outlet": "O", "source": "R", "org": "G"}
@@ -136,10 +137,11 @@ def build_client_index(pages: list[tuple[dict, str, str]], searcher, write: Call
     def close() -> None:
         emit(f"{FOLDER}/t/{len(firsts) - 1}.json", "{" + ",".join(shard) + "}")
 
+    positions_limit = position_shard_bytes(sum(len(k) + len(v) + 4 for k, v in entries.items() if k.startswith("P:")))
     for key in sorted(entries):
         text = entries.pop(key)
         is_positions = key.startswith("P:")
-        limit = POSITION_SHARD_BYTES if is_positions else SHARD_BYTES
+        limit = positions_limit if is_positions else SHARD_BYTES
         if shard and (size + len(text) + len(key) > limit or is_positions != positions_shard):
             close()
             shard, size = [], 0
@@ -181,6 +183,13 @@ def build_client_index(pages: list[tuple[dict, str, str]], searcher, write: Call
     }
     write(f"{FOLDER}/manifest.json", _dump(manifest))
     return vocabulary
+
+
+def position_shard_bytes(total: int) -> int:
+    """Positions shards as small as other shards in a small archive (a phrase query then
+    downloads little more than a word query), bigger in a big one, so that they stay
+    about POSITION_SHARDS files, up to MAX_POSITION_SHARD_BYTES."""
+    return min(MAX_POSITION_SHARD_BYTES, max(SHARD_BYTES, -(-total // POSITION_SHARDS)))
 
 
 def display_chunk(documents: int, shards: int) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zlib
 import os
 import shutil
 import subprocess
@@ -391,6 +392,8 @@ def test_client_search_index_keeps_hostile_text_as_data(tmp_path):
     run_build(tmp_path, seeds)
     rows = json.loads((tmp_path / "docs" / "search" / "d" / "0.json").read_text(encoding="utf-8"))
     assert rows[0][1] == title
-    assert "<img src=x onerror=alert(2)>" in rows[0][5]
+    texts = (tmp_path / "docs" / "search" / "d" / "0.bin").read_bytes()
+    start, length = rows[0][5], rows[0][6]
+    assert "<img src=x onerror=alert(2)>" in zlib.decompress(texts[start : start + length]).decode("utf-8")
     facets = json.loads((tmp_path / "docs" / "search" / "facets.json").read_text(encoding="utf-8"))
     assert isinstance(facets["date"], list)
