@@ -1,6 +1,6 @@
 """Stage 6, client index: the search index the deployed site downloads, shard by shard.
 
-Everything lives in one sorted key space, cut into shards of about SHARD_BYTES:
+Everything lives in one sorted key space, cut into shards (as small as the file cap allows):
 
     v:<key>          a typed word (lower case, accents folded) -> its stems
     <F>:<stem>       postings of a stem in field F: [doc, weight, doc delta, weight, ...]
@@ -35,10 +35,11 @@ from generator.query import MIN_PREFIX
 from generator.search import MAX_EXPANSION
 
 FORMAT = 2  # 2: result texts in d/<n>.bin, read by range
-SHARD_BYTES = 32_000  # postings and words: what every query downloads
-MAX_POSITION_SHARD_BYTES = 96_000  # positions: only phrase queries download them...
-POSITION_SHARDS = 300  # ...cut into about this many shards, of SHARD_BYTES at least
-FILE_CAP = 1_900  # files the client index may write; display files get what shards leave
+FILE_CAP = 1_900  # files the client index may write
+MIN_SHARD_BYTES = 8_000  # shards are as small as the cap allows, down to this...
+SHARD_BYTES = 32_000  # ...and up to this for words and postings (every query loads some)
+MAX_POSITION_SHARD_BYTES = 96_000  # ...and this for positions (only phrases load them)
+POSITIONS_SHARE = 0.3  # of the files left for shards (at least: they get what postings leave)
 MAX_CHUNK = 24  # articles per pair of display files at most, cap or not
 FIELD_CODES = {"title": "T", "body": "B", "quote": "Q", "speaker": "S", "place": "L", "outlet": "O", "source": "R", "org": "G"}
 BOOSTS = {"title": 2.0}
@@ -137,11 +138,13 @@ def build_client_index(pages: list[tuple[dict, str, str]], searcher, write: Call
     def close() -> None:
         emit(f"{FOLDER}/t/{len(firsts) - 1}.json", "{" + ",".join(shard) + "}")
 
-    positions_limit = position_shard_bytes(sum(len(k) + len(v) + 4 for k, v in entries.items() if k.startswith("P:")))
+    positions_bytes = sum(len(k) + len(v) + 4 for k, v in entries.items() if k.startswith("P:"))
+    postings_bytes = sum(len(k) + len(v) + 4 for k, v in entries.items()) - positions_bytes
+    postings_limit, positions_limit = shard_sizes(len(pages), postings_bytes, positions_bytes)
     for key in sorted(entries):
         text = entries.pop(key)
         is_positions = key.startswith("P:")
-        limit = positions_limit if is_positions else SHARD_BYTES
+        limit = positions_limit if is_positions else postings_limit
         if shard and (size + len(text) + len(key) > limit or is_positions != positions_shard):
             close()
             shard, size = [], 0
@@ -185,11 +188,18 @@ def build_client_index(pages: list[tuple[dict, str, str]], searcher, write: Call
     return vocabulary
 
 
-def position_shard_bytes(total: int) -> int:
-    """Positions shards as small as other shards in a small archive (a phrase query then
-    downloads little more than a word query), bigger in a big one, so that they stay
-    about POSITION_SHARDS files, up to MAX_POSITION_SHARD_BYTES."""
-    return min(MAX_POSITION_SHARD_BYTES, max(SHARD_BYTES, -(-total // POSITION_SHARDS)))
+def shard_sizes(documents: int, postings_bytes: int, positions_bytes: int) -> tuple[int, int]:
+    """Bytes per shard of words and postings, and of positions. Every query downloads a
+    few shards whole, so they are as small as FILE_CAP allows once the display files
+    (at most MAX_CHUNK articles a pair) and 3 other files have their share: small shards
+    in a small archive, up to SHARD_BYTES and MAX_POSITION_SHARD_BYTES in a big one. A
+    tenth of the room is kept for shards that end short of the limit."""
+    room = int((FILE_CAP - 3 - 2 * -(-documents // MAX_CHUNK)) * 0.9)
+    postings_room = max(1, int(room * (1 - POSITIONS_SHARE)))
+    postings = min(SHARD_BYTES, max(MIN_SHARD_BYTES, -(-postings_bytes // postings_room)))
+    positions_room = max(1, room - -(-postings_bytes // postings))  # what the postings leave
+    positions = min(MAX_POSITION_SHARD_BYTES, max(MIN_SHARD_BYTES, -(-positions_bytes // positions_room)))
+    return postings, positions
 
 
 def display_chunk(documents: int, shards: int) -> int:

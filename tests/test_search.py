@@ -275,7 +275,7 @@ def test_display_files_are_as_small_as_the_file_cap_allows(bbc_archive):
     file cap allows, and each text range inflates to that article's text."""
     import zlib
 
-    from generator.client_index import FILE_CAP, display_chunk
+    from generator.client_index import FILE_CAP, MIN_SHARD_BYTES, SHARD_BYTES, display_chunk, shard_sizes
     from generator.index import open_searcher
 
     search = bbc_archive / "docs" / "search"
@@ -283,6 +283,8 @@ def test_display_files_are_as_small_as_the_file_cap_allows(bbc_archive):
     files = [p for p in search.rglob("*") if p.is_file()]
     shards = len(list((search / "t").glob("*.json")))
     assert manifest["chunk"] == display_chunk(manifest["documents"], shards) <= 2
+    sizes = [p.stat().st_size for p in (search / "t").glob("*.json")]
+    assert sorted(sizes)[len(sizes) // 2] <= MIN_SHARD_BYTES * 1.2  # small shards at 1,000
     assert len(files) <= FILE_CAP
     checked = 0
     with open_searcher(bbc_archive / "index") as searcher:
@@ -294,5 +296,14 @@ def test_display_files_are_as_small_as_the_file_cap_allows(bbc_archive):
                 checked += 1
     assert checked >= 30
     assert display_chunk(10_000, 948) == 22 and 2 * ((10_000 + 21) // 22) + 948 + 3 <= FILE_CAP
+    # Shards: as small as the cap allows (bytes per article as in the BBC-made archives).
+    for documents in (5, 1_000, 3_000, 10_000):
+        postings, positions = shard_sizes(documents, 2_200 * documents, 1_900 * documents)
+        shards = -(-2_200 * documents // postings) + -(-1_900 * documents // positions)
+        chunk = display_chunk(documents, int(shards * 1.1))
+        assert int(shards * 1.1) + 2 * -(-documents // chunk) + 3 <= FILE_CAP, documents
+        if documents <= 1_000:
+            assert postings == positions == MIN_SHARD_BYTES
+    assert shard_sizes(10_000, 22_000_000, 19_000_000)[0] == SHARD_BYTES
     assert display_chunk(100_000, 5_000) == 24  # shards alone over the cap: files stay small
     assert display_chunk(5, 1) == 1
