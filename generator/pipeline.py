@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import re
 import resource
 import time
 from contextlib import contextmanager
@@ -34,7 +35,8 @@ from generator.write import OutputWriter, OwnershipError, atomic_write, front_ma
 log = logging.getLogger(__name__)
 
 EXTRACTION_FAILED = "extraction failed"
-RESERVED_SLUGS = {"index"}  # articles/index.md is the generated list of articles
+# articles/index.md and articles/page-N.md are the generated list of articles
+RESERVED_SLUGS = re.compile(r"index|page-\d+")
 IGNORED_NAMES = {"readme", "readme.md", "readme.txt", ".gitkeep", ".ds_store", "thumbs.db"}
 
 
@@ -349,7 +351,7 @@ def _unique_slugs(articles: list[tuple[Article, dict]]) -> list[tuple[Article, d
     out = []
     for article, curated in renamed:
         slug = article.slug
-        if counts[slug] > 1 or slug in RESERVED_SLUGS:
+        if counts[slug] > 1 or RESERVED_SLUGS.fullmatch(slug):
             slug = disambiguate(slug, article.seed)
         out.append((replace(article, slug=slug), curated))
     return out

@@ -4,6 +4,8 @@ built correctly or reported by name with a reason, and everything else is still 
 
 from __future__ import annotations
 
+import re
+
 import frontmatter
 
 from tests.conftest import run_build
@@ -27,6 +29,8 @@ TRAPS = {
     "dots.txt": "..",
     "empty_slug.txt": "!!! ??? ***",
     "long.txt": "Very long headline " + "with many many words " * 14,
+    "page_two.txt": "Page 2",  # articles/page-2.md is the list of articles' second page
+    "index_title.txt": "Index",
 }
 
 
@@ -67,6 +71,7 @@ def test_awkward_input_is_built_or_reported_and_the_rest_is_built(tmp_path):
         slug = page.removesuffix(".md")
         assert slug and slug not in (".", "..") and "/" not in slug and len(slug) <= 200, slug
         assert all(c.isalnum() or c == "-" for c in slug), slug
+        assert not re.fullmatch(r"index|page-\d+", slug), slug  # the articles list's own pages
     injected = seeds_of["own_front_matter.txt"]
     assert injected["title"] != "Injected" and ".." not in injected["slug"]
     assert report.exit_code == 0
