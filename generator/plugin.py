@@ -9,6 +9,8 @@
 - Pages outside the navigation (articles and index pages, thousands of them) are
   rendered from a shell (generator/shell.py): Material's template once per kind of
   page, filled in per page. `shell_pages: false` renders every page in full.
+- Index pages, which the site stage writes as HTML, skip Markdown
+  (generator/prerendered.py): their links are resolved and checked as MkDocs would.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin
 
-from generator import shell
+from generator import prerendered, shell
 from generator.pipeline import BuildOptions, build
 
 log = logging.getLogger("mkdocs.plugins.archive")
@@ -97,6 +99,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             page.meta["title"] = html.escape(title, quote=True)
         if self.config.shell_pages and shell.eligible(page, self.nav_urls):
             page.meta["template"] = shell.TEMPLATE
+        if prerendered.is_prerendered(page):
+            # MkDocs calls page.render(config, files) right after this hook: a page whose
+            # body is HTML already is rendered without Markdown.
+            page.render = lambda config, files: prerendered.render(page, config, files)
         return markdown
 
     def on_post_build(self, *, config) -> None:

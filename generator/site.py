@@ -1,12 +1,14 @@
 """Stage 6, site: every index page of the archive, from the pages' front matter.
 
 The pages are grouped once (by speaker, place, outlet, original source, organization
-and month) and every index renders from that grouping. Seed text is escaped with
-write.escape_markdown; lists longer than settings.PAGE_SIZE are split into pages."""
+and month) and every index renders from that grouping. The pages are written as
+HTML (generator/prerendered.py: MkDocs renders them without Markdown), with every piece
+of seed text escaped; lists longer than settings.PAGE_SIZE are split into pages."""
 
 from __future__ import annotations
 
 import csv
+import html
 import datetime as dt
 import io
 import json
@@ -18,7 +20,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from generator import settings
 from generator.slug import slugify
-from generator.write import escape_markdown as md
+from generator.prerendered import HTML_KEY
 
 SECTIONS = {
     "speakers": "Speakers",
@@ -111,8 +113,47 @@ def group(pages: list[dict]) -> Grouping:
     return g
 
 
+def esc(text) -> str:
+    """Archived text as HTML text: data, never markup."""
+    return html.escape(str(text), quote=False)
+
+
 def link(text: str, target: str) -> str:
-    return f"[{md(text)}]({target})"
+    """A link to a page by its path under docs/ (relative to this page's file, as in
+    Markdown); the archive plugin turns it into the page's URL and checks it exists."""
+    return f'<a href="{html.escape(target)}">{esc(text)}</a>'
+
+
+def para(content: str) -> str:
+    return f"<p>{content}</p>"
+
+
+def bullets(items: list[str]) -> str:
+    return "<ul>\n" + "\n".join(f"<li>{item}</li>" for item in items) + "\n</ul>"
+
+
+def strong(label: str) -> str:
+    return f"<strong>{esc(label)}</strong>"
+
+
+class Headings:
+    """Headings of one page, each with a unique id and a permanent link, as Markdown's
+    toc extension writes them."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+
+    def __call__(self, level: int, text: str, anchor: str | None = None) -> str:
+        base = anchor or slugify(text) or "section"
+        anchor, n = base, 0
+        while anchor in self.ids:
+            n += 1
+            anchor = f"{base}_{n}"
+        self.ids.add(anchor)
+        return (
+            f'<h{level} id="{anchor}">{esc(text)}<a class="headerlink" href="#{anchor}" '
+            f'title="Permanent link">&para;</a></h{level}>'
+        )
 
 
 def article_link(page: dict, prefix: str) -> str:
@@ -121,39 +162,37 @@ def article_link(page: dict, prefix: str) -> str:
 
 def article_line(page: dict, prefix: str) -> str:
     date = page.get("date") or "undated"
-    outlet = f" — {md(page['outlet'])}" if page.get("outlet") else ""
-    return f"- {date}: {article_link(page, prefix)}{outlet}"
+    outlet = f" — {esc(page['outlet'])}" if page.get("outlet") else ""
+    return f"{date}: {article_link(page, prefix)}{outlet}"
 
 
-def front(title: str, extra: str = "") -> list[str]:
-    return ["---", f"title: {json.dumps(title, ensure_ascii=False)}", *([extra] if extra else []), "---", ""]
+def document(title: str, blocks: list[str]) -> str:
+    """A generated page: front matter (its title, and the mark that its body is HTML
+    already), then its HTML blocks."""
+    head = ["---", f"title: {json.dumps(title, ensure_ascii=False)}", f"{HTML_KEY}: true", "---", ""]
+    return "\n".join(head + [block for block in blocks if block]) + "\n"
 
 
-def paginate(base: str, title: str, intro: list[str], items: list[str], prefix: str) -> dict[str, str]:
-    """`base/index.md`, `base/page-2.md`, …: lists longer than PAGE_SIZE split into pages."""
+def paginate(base: str, title: str, intro: list[str], items: list[str]) -> dict[str, str]:
+    """`base/index.md`, `base/page-2.md`, …: lists longer than PAGE_SIZE split into pages;
+    `intro` (HTML blocks) stands before the list on the first page."""
     size = settings.PAGE_SIZE
     count = max(1, math.ceil(len(items) / size))
     out = {}
     for number in range(1, count + 1):
         name = "index.md" if number == 1 else f"page-{number}.md"
         chunk = items[(number - 1) * size : number * size]
-        nav = []
+        nav = ""
         if count > 1:
             previous = "index.md" if number == 2 else f"page-{number - 1}.md"
-            nav = [
-                "",
-                " · ".join(
-                    filter(None, [
-                        f"[← Previous]({previous})" if number > 1 else "",
-                        f"Page {number} of {count}",
-                        f"[Next →](page-{number + 1}.md)" if number < count else "",
-                    ])
-                ),
-                "",
-            ]
+            nav = para(" · ".join(filter(None, [
+                link("← Previous", previous) if number > 1 else "",
+                f"Page {number} of {count}",
+                link("Next →", f"page-{number + 1}.md") if number < count else "",
+            ])))
         heading = title if number == 1 else f"{title} (page {number})"
-        body = front(heading) + (intro if number == 1 else []) + nav + chunk + nav
-        out[f"{base}/{name}"] = "\n".join(body) + "\n"
+        blocks = (intro if number == 1 else []) + [nav, bullets(chunk) if chunk else "", nav]
+        out[f"{base}/{name}"] = document(heading, blocks)
     return out
 
 
@@ -185,41 +224,32 @@ def _date_span(g: Grouping) -> str:
     return f"{dates[0].isoformat()} to {dates[-1].isoformat()}" if dates else "no dated articles"
 
 
+def _quote_count(name: str, pages: list[dict]) -> int:
+    return sum(1 for p in pages for q in p.get("quotes", []) if q["speaker"] == name)
+
+
 def render_home(g: Grouping) -> str:
+    h = Headings()
     quotes = sum(len(p.get("quotes", [])) for p in g.pages)
-    lines = front("News Statement Archive") + [
-        "# News Statement Archive",
-        "",
-        "Who said what, when, where, and who reported it: every statement one click from its speaker, "
-        "its place, its date and its outlet.",
-        "",
-        f"**{len(g.pages)}** articles · **{len(g.speakers)}** [speakers](speakers/index.md) · "
-        f"**{quotes}** quotations · **{len(g.places)}** [places](places/index.md) · "
-        f"**{len(g.outlets)}** [outlets](outlets/index.md) · dates {_date_span(g)}",
-        "",
-        "## Articles per month",
-        "",
-        chart_svg(g),
-        "",
-        "## Latest articles",
-        "",
-        *[article_line(p, "") for p in g.pages[:10]],
-        "",
-        f"[All articles](articles/index.md) · [Timeline](timeline/index.md)",
-        "",
-        "## Most quoted speakers",
-        "",
-        *[
-            f"- {link(name, 'speakers/' + g.slug('speakers', name) + '/index.md')}: {count} quotation(s)"
-            for name, count in _top(g.speakers, lambda name, pages: sum(1 for p in pages for q in p.get("quotes", []) if q["speaker"] == name))
-        ],
-        "",
-        "## Most mentioned places",
-        "",
-        *[f"- {link(name, 'places/' + g.slug('places', name) + '/index.md')}: {count} article(s)" for name, count in _top(g.places, lambda n, p: len(p))],
-        "",
-    ]
-    return "\n".join(lines) + "\n"
+    top_speakers = _top(g.speakers, _quote_count)
+    top_places = _top(g.places, lambda n, p: len(p))
+    return document("News Statement Archive", [
+        h(1, "News Statement Archive"),
+        para("Who said what, when, where, and who reported it: every statement one click from its speaker, "
+             "its place, its date and its outlet."),
+        para(f"{strong(str(len(g.pages)))} articles · {strong(str(len(g.speakers)))} {link('speakers', 'speakers/index.md')} · "
+             f"{strong(str(quotes))} quotations · {strong(str(len(g.places)))} {link('places', 'places/index.md')} · "
+             f"{strong(str(len(g.outlets)))} {link('outlets', 'outlets/index.md')} · dates {_date_span(g)}"),
+        h(2, "Articles per month"),
+        chart_svg(g) + "\n",  # Markdown left a blank line after this raw HTML block
+        h(2, "Latest articles"),
+        bullets([article_line(p, "") for p in g.pages[:10]]),
+        para(f"{link('All articles', 'articles/index.md')} · {link('Timeline', 'timeline/index.md')}"),
+        h(2, "Most quoted speakers"),
+        bullets([f"{link(name, 'speakers/' + g.slug('speakers', name) + '/index.md')}: {count} quotation(s)" for name, count in top_speakers]),
+        h(2, "Most mentioned places"),
+        bullets([f"{link(name, 'places/' + g.slug('places', name) + '/index.md')}: {count} article(s)" for name, count in top_places]),
+    ])
 
 
 def _top(groups: dict[str, list[dict]], weight, n: int = 10) -> list[tuple[str, int]]:
@@ -231,7 +261,7 @@ def chart_svg(g: Grouping) -> str:
     """Articles per month as an inline SVG bar chart, made at build time."""
     months = sorted(m for m in g.months if m != "undated")
     if not months:
-        return "*No dated articles yet.*"
+        return para("<em>No dated articles yet.</em>")
     first = dt.date.fromisoformat(months[0] + "-01")
     last = dt.date.fromisoformat(months[-1] + "-01")
     series = []
@@ -264,25 +294,27 @@ def chart_svg(g: Grouping) -> str:
 
 def render_articles_index(g: Grouping) -> dict[str, str]:
     items = [article_line(p, "../") for p in g.pages]
-    return paginate("articles", "Articles", [f"The archive holds {len(g.pages)} article(s), newest first.", ""], items, "../")
+    return paginate("articles", "Articles", [para(f"The archive holds {len(g.pages)} article(s), newest first.")], items)
 
 
 def render_speakers(g: Grouping) -> dict[str, str]:
-    out = {}
+    h = Headings()
     by_letter: dict[str, list[str]] = defaultdict(list)
     for name in sorted(g.speakers, key=lambda n: (n.split()[-1].casefold(), n)):
         by_letter[(name.split()[-1][:1] or "#").upper()].append(name)
-    lines = front("Speakers") + ["# Speakers", "", f"{len(g.speakers)} people quoted in the archive, by surname.", ""]
     letters = sorted(by_letter)
-    lines.append(" · ".join(f"[{letter}](#{_anchor(letter)})" for letter in letters))
-    lines.append("")
+    blocks = [
+        h(1, "Speakers"),
+        para(f"{len(g.speakers)} people quoted in the archive, by surname."),
+        para(" · ".join(link(letter, f"#{_anchor(letter)}") for letter in letters)),
+    ]
     for letter in letters:
-        lines += [f"## {letter} {{ #{_anchor(letter)} }}", ""]
-        for name in by_letter[letter]:
-            count = sum(1 for p in g.speakers[name] for q in p.get("quotes", []) if q["speaker"] == name)
-            lines.append(f"- {link(name, g.slug('speakers', name) + '/index.md')}: {count} quotation(s)")
-        lines.append("")
-    out["speakers/index.md"] = "\n".join(lines) + "\n"
+        blocks.append(h(2, letter, _anchor(letter)))
+        blocks.append(bullets([
+            f"{link(name, g.slug('speakers', name) + '/index.md')}: {_quote_count(name, g.speakers[name])} quotation(s)"
+            for name in by_letter[letter]
+        ]))
+    out = {"speakers/index.md": document("Speakers", blocks)}
     for name, pages in g.speakers.items():
         out.update(render_speaker(name, pages, g))
     return out
@@ -295,42 +327,44 @@ def _anchor(letter: str) -> str:
 def render_speaker(name: str, pages: list[dict], g: Grouping) -> dict[str, str]:
     """A speaker's page: roles, every quotation in date order with its article, outlet
     and date, the places and fellow speakers of those articles."""
+    h = Headings()
     roles = sorted(g.roles.get(name, ()))
     quotes = [(p, q) for p in oldest_first(pages) for q in p.get("quotes", []) if q["speaker"] == name]
     places = sorted({pl for p in pages for pl in p.get("places", [])})
     fellows = sorted({s for p in pages for s in p.get("speakers", []) if s != name})
     intro = []
     if roles:
-        intro += ["**Role(s):** " + "; ".join(md(r) for r in roles), ""]
-    intro += [f"{len(quotes)} quotation(s) in {len(pages)} article(s), oldest first.", ""]
+        intro.append(para(strong("Role(s):") + " " + "; ".join(esc(r) for r in roles)))
+    intro.append(para(f"{len(quotes)} quotation(s) in {len(pages)} article(s), oldest first."))
     if places:
-        intro += ["**Places in the same articles:** " + ", ".join(link(p, f"../../places/{g.slug('places', p)}/index.md") for p in places), ""]
+        intro.append(para(strong("Places in the same articles:") + " " + ", ".join(link(p, f"../../places/{g.slug('places', p)}/index.md") for p in places)))
     if fellows:
-        intro += ["**Quoted alongside:** " + ", ".join(link(s, f"../{g.slug('speakers', s)}/index.md") for s in fellows), ""]
-    intro += ["## Quotations", ""]
+        intro.append(para(strong("Quoted alongside:") + " " + ", ".join(link(s, f"../{g.slug('speakers', s)}/index.md") for s in fellows)))
+    intro.append(h(2, "Quotations"))
     items = []
     for page, quote in quotes:
         kind = "said" if quote["kind"] == "direct" else "reportedly said"
-        outlet = f", {md(page['outlet'])}" if page.get("outlet") else ""
-        items.append(f"- {page.get('date') or 'undated'}{outlet} — {kind}: “{md(quote['text'])}” ({article_link(page, '../../')})")
-    return paginate(f"speakers/{g.slug('speakers', name)}", name, intro, items, "../../")
+        outlet = f", {esc(page['outlet'])}" if page.get("outlet") else ""
+        items.append(f"{page.get('date') or 'undated'}{outlet} — {kind}: “{esc(quote['text'])}” ({article_link(page, '../../')})")
+    return paginate(f"speakers/{g.slug('speakers', name)}", name, intro, items)
 
 
 def render_places(g: Grouping) -> dict[str, str]:
     from generator.gazetteer import country_names
 
+    h = Headings()
     countries = country_names()
     by_country: dict[str, list[str]] = defaultdict(list)
     for name in g.places:
         code = (g.place_info.get(name) or {}).get("country")
         by_country[countries.get(code, "Other places") if code else "Other places"].append(name)
-    lines = front("Places") + ["# Places", "", f"{len(g.places)} places named in the archive, by country.", ""]
+    blocks = [h(1, "Places"), para(f"{len(g.places)} places named in the archive, by country.")]
     for country in sorted(by_country, key=lambda c: (c == "Other places", c)):
-        lines += [f"## {md(country)}", ""]
-        for name in sorted(by_country[country]):
-            lines.append(f"- {link(name, g.slug('places', name) + '/index.md')}: {len(g.places[name])} article(s)")
-        lines.append("")
-    out = {"places/index.md": "\n".join(lines) + "\n"}
+        blocks.append(h(2, country))
+        blocks.append(bullets([
+            f"{link(name, g.slug('places', name) + '/index.md')}: {len(g.places[name])} article(s)" for name in sorted(by_country[country])
+        ]))
+    out = {"places/index.md": document("Places", blocks)}
     for name, pages in g.places.items():
         out.update(render_place(name, pages, g))
     return out
@@ -345,20 +379,21 @@ def _distance_km(a: dict, b: dict) -> float:
 def render_place(name: str, pages: list[dict], g: Grouping) -> dict[str, str]:
     """A place's page: what it is and where, the speakers quoted about it, the nearby
     places of the archive, and its articles."""
+    h = Headings()
     info = g.place_info.get(name) or {}
     facts = []
     if info.get("kind"):
-        facts.append(f"**Kind:** {md(info['kind'])}")
+        facts.append(f"{strong('Kind:')} {esc(info['kind'])}")
     if info.get("country"):
-        facts.append(f"**Country code:** {md(info['country'])}")
+        facts.append(f"{strong('Country code:')} {esc(info['country'])}")
     if info.get("latitude") is not None:
-        facts.append(f"**Coordinates:** {info['latitude']:.4f}, {info['longitude']:.4f}")
+        facts.append(f"{strong('Coordinates:')} {info['latitude']:.4f}, {info['longitude']:.4f}")
     if info.get("geonames_id"):
-        facts.append(f"**GeoNames id:** {info['geonames_id']}")
-    intro = [" · ".join(facts), ""] if facts else []
+        facts.append(f"{strong('GeoNames id:')} {esc(info['geonames_id'])}")
+    intro = [para(" · ".join(facts))] if facts else []
     speakers = sorted({s for p in pages for s in p.get("speakers", [])})
     if speakers:
-        intro += ["**Speakers quoted in these articles:** " + ", ".join(link(s, f"../../speakers/{g.slug('speakers', s)}/index.md") for s in speakers), ""]
+        intro.append(para(strong("Speakers quoted in these articles:") + " " + ", ".join(link(s, f"../../speakers/{g.slug('speakers', s)}/index.md") for s in speakers)))
     if info.get("latitude") is not None:
         near = sorted(
             (_distance_km(info, other), other_name)
@@ -367,24 +402,20 @@ def render_place(name: str, pages: list[dict], g: Grouping) -> dict[str, str]:
         )[:5]
         if near:
             nearby = [f"{link(n, '../' + g.slug('places', n) + '/index.md')} ({d:,.0f} km)" for d, n in near]
-            intro += ["**Nearby places in the archive:** " + ", ".join(nearby), ""]
-    intro += [f"## Articles ({len(pages)})", ""]
-    return paginate(f"places/{g.slug('places', name)}", name, intro, [article_line(p, "../../") for p in pages], "../../")
+            intro.append(para(strong("Nearby places in the archive:") + " " + ", ".join(nearby)))
+    intro.append(h(2, f"Articles ({len(pages)})"))
+    return paginate(f"places/{g.slug('places', name)}", name, intro, [article_line(p, "../../") for p in pages])
 
 
 def render_simple(g: Grouping, section: str, title: str, what: str) -> dict[str, str]:
     groups = getattr(g, section)
-    lines = front(title) + [f"# {title}", ""]
-    for name in sorted(groups, key=str.casefold):
-        lines.append(f"- {link(name, g.slug(section, name) + '/index.md')}: {len(groups[name])} article(s)")
-    if not groups:
-        lines.append("*None yet.*")
-    out = {f"{section}/index.md": "\n".join(lines) + "\n"}
+    h = Headings()
+    entries = [f"{link(name, g.slug(section, name) + '/index.md')}: {len(groups[name])} article(s)" for name in sorted(groups, key=str.casefold)]
+    out = {f"{section}/index.md": document(title, [h(1, title), bullets(entries) if entries else para("<em>None yet.</em>")])}
     for name, pages in groups.items():
         items = [article_line(p, "../../") for p in oldest_first(pages)]
-        intro = [f"{len(pages)} {what} {md(name)}, oldest first.", ""]
-        for path, text in paginate(f"{section}/{g.slug(section, name)}", name, intro, items, "../../").items():
-            out[path] = text
+        intro = [para(f"{len(pages)} {what} {esc(name)}, oldest first.")]
+        out.update(paginate(f"{section}/{g.slug(section, name)}", name, intro, items))
     return out
 
 
@@ -392,17 +423,19 @@ def render_timeline(g: Grouping) -> dict[str, str]:
     years: dict[str, list[str]] = defaultdict(list)
     for month in sorted(g.months):
         years[month[:4] if month != "undated" else "undated"].append(month)
-    lines = front("Timeline") + ["# Timeline", ""]
+    h = Headings()
+    entries = []
     for year in sorted(years, key=lambda y: (y == "undated", y)):
         total = sum(len(g.months[m]) for m in years[year])
-        lines.append(f"- {link(year, f'{year}.md')}: {total} article(s)")
-    out = {"timeline/index.md": "\n".join(lines) + "\n"}
+        entries.append(f"{link(year, f'{year}.md')}: {total} article(s)")
+    out = {"timeline/index.md": document("Timeline", [h(1, "Timeline"), bullets(entries)])}
     for year, months in years.items():
-        year_lines = front(f"Timeline: {year}") + [f"# {year}", ""]
+        h = Headings()
+        blocks = [h(1, year)]
         for month in months:
             label = dt.date.fromisoformat(month + "-01").strftime("%B %Y") if month != "undated" else "Undated"
-            year_lines += [f"## {label} ({len(g.months[month])})", "", *[article_line(p, "../") for p in oldest_first(g.months[month])], ""]
-        out[f"timeline/{year}.md"] = "\n".join(year_lines) + "\n"
+            blocks += [h(2, f"{label} ({len(g.months[month])})"), bullets([article_line(p, "../") for p in oldest_first(g.months[month])])]
+        out[f"timeline/{year}.md"] = document(f"Timeline: {year}", blocks)
     return out
 
 
