@@ -4,14 +4,20 @@ run, for synthetic corpora made by bench/make_corpus.py from the BBC corpus.
 
     python bench/site_build.py 1000 10000      # prints a Markdown table
 
-For each N: the pipeline (`archive build`), then our `mkdocs build` (generation off: the
-pipeline just ran), then plain MkDocs on a copy of docs/articles/*.md only."""
+For each N: the pipeline (`archive build`), then, alternating REPS times (default 3):
+our `mkdocs build` (generation off: the pipeline just ran), plain MkDocs on a copy of
+docs/articles/*.md only with MkDocs' default plugins (Material's search), and the same
+with no plugin at all. Each build starts from an empty site/ after a `sync`; the table
+gives the median wall time and the median CPU time (user + system) of each. This
+machine's disk makes the system time of a build vary by up to 3x from run to run, so the
+CPU column is the steadier comparison."""
 
 from __future__ import annotations
 
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,16 +38,32 @@ not_in_nav: |
 
 
 def run(cmd: list[str], cwd: Path, env: dict | None = None) -> float:
+    return timed(cmd, cwd, env)[0]
+
+
+def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float]:
+    """(wall seconds, CPU seconds: user + system) of one command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def site_build(project: Path) -> tuple[float, float]:
+    """One `mkdocs build` from an empty site/, the disk settled first."""
+    shutil.rmtree(project / "site", ignore_errors=True)
+    subprocess.run(["sync"], check=False)
+    time.sleep(1)
+    return timed([str(BIN / "mkdocs"), "build", "-q"], project)
 
 
 def children_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-def bench(n: int, work: Path, jobs: int) -> dict:
+def bench(n: int, work: Path, jobs: int, reps: int) -> dict:
     project = work / f"archive-{n}"
     project.mkdir()
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
@@ -53,33 +75,48 @@ def bench(n: int, work: Path, jobs: int) -> dict:
     shutil.copytree(ROOT / "docs" / "assets", project / "docs" / "assets")
     run([sys.executable, str(ROOT / "bench" / "make_corpus.py"), str(project / "seeds"), "--count", str(n)], project)
     pipeline = run([str(BIN / "archive"), "build", "-q", "--jobs", str(jobs)], project)
-    ours = run([str(BIN / "mkdocs"), "build", "-q"], project)
-    pages = sum(1 for _ in (project / "site").rglob("index.html"))
 
     plain = work / f"plain-{n}"
     (plain / "docs").mkdir(parents=True)
-    shutil.copytree(project / "docs" / "articles", plain / "docs" / "articles")
+    shutil.copytree(project / "docs" / "articles", plain / "docs" / "articles", ignore=shutil.ignore_patterns("index.md", "page-*.md"))
     (plain / "docs" / "index.md").write_text("# Plain\n")
     (plain / "mkdocs.yml").write_text(PLAIN_CONFIG)
-    plain_time = run([str(BIN / "mkdocs"), "build", "-q"], plain)
-    plain_pages = sum(1 for _ in (plain / "site").rglob("index.html"))
-    return {"n": n, "pipeline": pipeline, "ours": ours, "pages": pages, "plain": plain_time, "plain_pages": plain_pages}
+    bare = work / f"bare-{n}"
+    shutil.copytree(plain, bare)
+    (bare / "mkdocs.yml").write_text(PLAIN_CONFIG + "plugins: []\n")
+    builds = {"ours": project, "plain": plain, "bare": bare}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in builds}
+    for _ in range(reps):
+        for name, where in builds.items():
+            times[name].append(site_build(where))
+    row = {"n": n, "pipeline": pipeline, "reps": reps}
+    for name, where in builds.items():
+        row[name] = statistics.median(wall for wall, _ in times[name])
+        row[name + "_cpu"] = statistics.median(cpu for _, cpu in times[name])
+        row[name + "_pages"] = sum(1 for _ in (where / "site").rglob("index.html"))
+    return row
 
 
 def main() -> int:
     sizes = [int(a) for a in sys.argv[1:]] or [1000]
     jobs = int(os.environ.get("JOBS", "2"))
+    reps = int(os.environ.get("REPS", "3"))
     rows = []
     with tempfile.TemporaryDirectory(prefix="archive-bench-") as tmp:
         for n in sizes:
-            rows.append(bench(n, Path(tmp), jobs))
+            rows.append(bench(n, Path(tmp), jobs, reps))
             print(f"done {n}", file=sys.stderr)
-    print(f"| articles | pipeline (--jobs {jobs}) | our mkdocs build | pages | plain MkDocs | pages | ours / plain | whole build / plain |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(f"Medians of {reps} alternating builds each; wall time, then CPU time (user + system).\n")
+    print(f"| articles | pipeline (--jobs {jobs}) | our mkdocs build | pages | plain MkDocs (default plugins) | plain, no plugin | pages "
+          "| ours / plain: wall | CPU | ours / no plugin: wall | CPU | whole build / plain (wall) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(
-            f"| {r['n']:,} | {r['pipeline']:.1f} s | {r['ours']:.1f} s | {r['pages']:,} | {r['plain']:.1f} s | {r['plain_pages']:,} "
-            f"| {r['ours'] / r['plain']:.2f}x | {(r['pipeline'] + r['ours']) / r['plain']:.2f}x |"
+            f"| {r['n']:,} | {r['pipeline']:.1f} s | {r['ours']:.1f} s ({r['ours_cpu']:.1f} s CPU) | {r['ours_pages']:,} "
+            f"| {r['plain']:.1f} s ({r['plain_cpu']:.1f} s CPU) | {r['bare']:.1f} s ({r['bare_cpu']:.1f} s CPU) | {r['plain_pages']:,} "
+            f"| {r['ours'] / r['plain']:.2f}x | {r['ours_cpu'] / r['plain_cpu']:.2f}x "
+            f"| {r['ours'] / r['bare']:.2f}x | {r['ours_cpu'] / r['bare_cpu']:.2f}x "
+            f"| {(r['pipeline'] + r['ours']) / r['plain']:.2f}x |"
         )
     print(f"peak memory of any child process: {children_peak_mb():.0f} MB")
     return 0
