@@ -21,11 +21,13 @@ from itertools import accumulate
 from pickle import loads
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.columns import NumericColumn
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader
 from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
+from whoosh.util.numeric import byte_to_length
 
 
 class Unsupported(Exception):
@@ -161,6 +163,12 @@ class Evaluator:
             norm = {}
             for reader, offset in self.leaves:
                 deleted = reader.deleted_docs_set if reader.has_deletions() else ()
+                lengths = _length_bytes(reader, field)
+                if lengths is not None:
+                    # one byte per document (0: no text in the field), decoded by table
+                    table = [k1 * ((1 - b) + b * byte_to_length(n) / avgfl) for n in range(256)]
+                    norm.update((offset + d, table[n]) for d, n in enumerate(lengths) if n and d not in deleted)
+                    continue
                 for d in range(reader.doc_count_all()):
                     fl = reader.doc_field_length(d, field, 1)
                     if fl is not None and d not in deleted:
@@ -182,6 +190,13 @@ class Evaluator:
         decode = _decode_positions if type(fmt) is Positions else fmt.decode_positions
         first, rest = found[0][1], [(i, values) for i, (_, values) in enumerate(found[1:], 1)]
         matched = {}
+        if len(rest) == 1:  # two words, the usual phrase: the second's positions one after the first's
+            second = rest[0][1]
+            for d, score in candidates.items():
+                starts = set(decode(first[d]))
+                if any(p - 1 in starts for p in decode(second[d])):
+                    matched[d] = score
+            return matched
         for d, score in candidates.items():
             starts = set(decode(first[d]))
             for i, values in rest:
@@ -198,6 +213,20 @@ def _decode_positions(value: bytes):
     STOP byte may be cut off), with the running sum done by `accumulate`."""
     body = memoryview(value)[4:] if value.endswith(b".") else value[4:] + b"."
     return accumulate(loads(body))
+
+
+def _length_bytes(reader, field: str) -> bytes | None:
+    """The stored length byte of every document of one segment in `field`, read at
+    once from Whoosh's length column (what doc_field_length reads one document at a
+    time: 20 ms a field at 10,000 articles, the cost of a field's first query), or
+    None where the segment does not keep them that way."""
+    perdoc = getattr(reader, "_perdoc", None)
+    if type(perdoc) is not W3PerDocReader:
+        return None
+    column = perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+    if type(column) is not NumericColumn.Reader or column._fixedlen != 1:
+        return None
+    return bytes(column._dbfile.get(column._basepos, column._count))
 
 
 def _blocks(reader, field: str, text, with_values: bool):

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from bisect import bisect_left
 from functools import lru_cache
+from itertools import accumulate, compress
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -21,7 +23,7 @@ from weakref import WeakKeyDictionary
 
 from whoosh.collectors import TopCollector
 
-from generator.analysis import WORD, fold_key, query_terms, stem
+from generator.analysis import TOKEN_PATTERN, fold_key, query_terms, stem
 from generator.evaluate import Evaluator, Unsupported
 from generator.query import DEFAULT_FIELDS, And, DateRange, Everything, Not, Or, Phrase, Prefix, QueryError, Word, parse
 
@@ -165,17 +167,38 @@ def _text(term) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else str(term)
 
 
-@lru_cache(maxsize=100_000)
-def _stem_of(word: str) -> str:
-    return stem(word.lower())
+class _Stems(dict):
+    """word as written -> the stem of its lower-case form, computed once per word."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= 200_000:
+            self.clear()
+        value = self[word] = stem(word.lower())
+        return value
+
+
+_STEMS = _Stems()
+# The text's words and what lies between them, in turn: the same tokens as WORD.finditer
+# (re.split with the pattern as one group keeps each match), with no match object per word.
+_WORD_SPLIT = re.compile("(" + TOKEN_PATTERN.replace("(", "(?:") + ")")
+
+
+def matched_spans(text: str, stems: set[str]) -> list[tuple[int, int]]:
+    """(start, end) of each word of `text` whose stem is in `stems`, in order."""
+    if not stems:
+        return []
+    parts = _WORD_SPLIT.split(text)  # separator, word, separator, word, ..., separator
+    ends = list(accumulate(map(len, parts)))
+    flags = map(stems.__contains__, map(_STEMS.__getitem__, parts[1::2]))
+    return [(ends[2 * i], ends[2 * i + 1]) for i in compress(range(len(parts) // 2), flags)]
 
 
 def snippet(text: str, stems: set[str], marks: tuple[str, str], width: int = 220) -> str:
     """The stretch of `text` (about `width` characters) with the most words whose stem
     matched, those words wrapped in `marks` (search.js picks its snippets the same way).
-    One regular-expression pass with cached stems: Whoosh's highlighter re-analyzes
+    One regular-expression split with cached stems: Whoosh's highlighter re-analyzes
     every hit's text through its token chain, which took most of a query's time."""
-    hits = [m.span() for m in WORD.finditer(text) if _stem_of(m.group()) in stems]
+    hits = matched_spans(text, stems)
     start, best = 0, -1
     for i, (first, _) in enumerate(hits):
         n = sum(1 for _, end in hits[i:] if end - first <= width)

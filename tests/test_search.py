@@ -307,3 +307,25 @@ def test_display_files_are_as_small_as_the_file_cap_allows(bbc_archive):
     assert shard_sizes(10_000, 22_000_000, 19_000_000)[0] == SHARD_BYTES
     assert display_chunk(100_000, 5_000) == 24  # shards alone over the cap: files stay small
     assert display_chunk(5, 1) == 1
+
+
+def test_snippet_words_are_those_of_the_token_pattern():
+    """The snippet's words come from one split of the text: the same words, at the same
+    places, as Whoosh's token pattern finds one by one, over real BBC articles."""
+    import random
+
+    from generator.analysis import WORD, stem
+    from generator.search import matched_spans
+
+    rng = random.Random(7)
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(BBC.glob("*/*.txt"))[::7]]
+    texts += ["U.S. sales... e.g.a.b  x..y", "", "no-stems here", "Économie économie ECONOMY"]
+    found = 0
+    for text in texts:
+        words = [m.group() for m in WORD.finditer(text)]
+        stems = {stem(w.lower()) for w in rng.sample(words, min(4, len(words)))}
+        expected = [m.span() for m in WORD.finditer(text) if stem(m.group().lower()) in stems]
+        assert matched_spans(text, stems) == expected, text[:60]
+        found += len(expected)
+    assert found > 1000
+    assert matched_spans("Banks bank banking", set()) == []
