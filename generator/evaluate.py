@@ -74,10 +74,10 @@ class Evaluator:
             return self._intersection([self._eval(sub) for sub in q.subqueries])
         if kind is wq.AndNot:
             positive = self._eval(q.a)
-            negative = self._eval(q.b)
+            negative = self._matches(q.b)
             return {d: s for d, s in positive.items() if d not in negative}
         if kind is wq.Not:
-            negative = self._eval(q.query)
+            negative = self._matches(q.query)
             return {d: 1.0 for d in self._all() if d not in negative}
         if kind is wq.Every and q.fieldname in (None, "", "*"):
             return dict(self._all())
@@ -86,6 +86,24 @@ class Evaluator:
         if kind is wq.DateRange:
             return self._constant(q)
         raise Unsupported(repr(q))
+
+    def _matches(self, q):
+        """The documents `q` matches, unscored (what a NOT needs): a term's postings are
+        read without their weights, and a compound combines sets."""
+        kind = type(q)
+        if q.boost == 1.0 and kind is wq.Term and q.fieldname in self.searcher.schema and self.searcher.schema[q.fieldname].scorable:
+            live = self._all()
+            found = set()
+            for reader, offset in self.leaves:
+                for ids, _, _ in _blocks(reader, q.fieldname, q.text, False, weights=False):
+                    found.update(d + offset for d in ids)
+            return found & live.keys()
+        if q.boost == 1.0 and kind is wq.Or:
+            return set().union(*(self._matches(sub) for sub in q.subqueries))
+        if q.boost == 1.0 and kind is wq.And:
+            parts = sorted((self._matches(sub) for sub in q.subqueries), key=len)
+            return parts[0].intersection(*parts[1:])
+        return self._eval(q).keys()
 
     def _union(self, subs) -> dict[int, float]:
         # Whoosh adds an Or's scores over a tree of its parts ordered by their sizes, so
@@ -229,7 +247,7 @@ def _length_bytes(reader, field: str) -> bytes | None:
     return bytes(column._dbfile.get(column._basepos, column._count))
 
 
-def _blocks(reader, field: str, text, with_values: bool):
+def _blocks(reader, field: str, text, with_values: bool, weights: bool = True):
     """(ids, weights, values) of each stored block of one term's postings in one segment,
     deleted documents included (the caller drops them)."""
     try:
@@ -243,7 +261,8 @@ def _blocks(reader, field: str, text, with_values: bool):
         raise Unsupported(type(m).__name__)
     while not m._atend:
         m._read_ids()
-        m._read_weights()
+        if weights:
+            m._read_weights()
         if with_values:
             m._read_values()
         yield m._ids, m._weights, m._values
