@@ -51,7 +51,7 @@ def render(page, config, files) -> None:
 
     def resolve(match: re.Match) -> str:
         url = html.unescape(match.group(1))
-        scheme, netloc, path, _query, anchor = urlsplit(url)
+        scheme, netloc, path, query, anchor = urlsplit(url)
         if scheme or netloc or url.startswith(("/", "\\")):
             return match.group(0)
         if not path:
@@ -68,7 +68,7 @@ def render(page, config, files) -> None:
             return match.group(0)
         if anchor:
             links_to_anchors.setdefault(target, {}).setdefault(anchor, url)
-        resolved = get_relative_url(target.url, page.file.url) + (f"#{anchor}" if anchor else "")
+        resolved = get_relative_url(target.url, page.file.url) + (f"?{query}" if query else "") + (f"#{anchor}" if anchor else "")
         return f'<a href="{html.escape(resolved)}"'
 
     body = page.markdown.strip()  # as Markdown's output: no blank lines around it

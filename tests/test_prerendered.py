@@ -65,12 +65,14 @@ def content(tmp_path: Path, url: str) -> str:
 
 def test_links_become_urls_and_headings_the_table_of_contents(tmp_path):
     result = build(tmp_path, {
-        "people/ana.md": page("Ana", HEAD + '\n<p><a href="../places/lisbon.md#facts">Lisbon</a> <a href="#quotations">up</a></p>'),
+        "people/ana.md": page("Ana", HEAD + '\n<p><a href="../places/lisbon.md#facts">Lisbon</a> <a href="#quotations">up</a> '
+                                     '<a href="../places/lisbon.md?q=a&amp;b=c">q</a> <a href="https://example.org/x.md">out</a></p>'),
         "places/lisbon.md": page("Lisbon", '<h2 id="facts">Facts<a class="headerlink" href="#facts" title="Permanent link">&para;</a></h2>'),
     })
     assert result.returncode == 0, result.stderr
     ana = content(tmp_path, "people/ana")
     assert '<a href="../../places/lisbon/#facts">Lisbon</a>' in ana and '<a href="#quotations">up</a>' in ana
+    assert '<a href="../../places/lisbon/?q=a&amp;b=c">q</a>' in ana and '<a href="https://example.org/x.md">out</a>' in ana
     html = (tmp_path / "project" / "site" / "people" / "ana" / "index.html").read_text(encoding="utf-8")
     toc = html[html.index('<nav class="md-nav md-nav--secondary"') :]
     assert re.search(r'<a href="#quotations" class="md-nav__link">\s*<span class="md-ellipsis">\s*Quotations', toc)
