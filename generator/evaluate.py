@@ -208,11 +208,18 @@ class Evaluator:
         decode = _decode_positions if type(fmt) is Positions else fmt.decode_positions
         first, rest = found[0][1], [(i, values) for i, (_, values) in enumerate(found[1:], 1)]
         matched = {}
-        if len(rest) == 1:  # two words, the usual phrase: the second's positions one after the first's
+        if len(rest) == 1 and type(fmt) is Positions:
+            # Two words, the usual phrase: the second's positions one after the first's.
+            # Inlined, with a word found once in a document (most often) compared directly.
             second = rest[0][1]
             for d, score in candidates.items():
-                starts = set(decode(first[d]))
-                if any(p - 1 in starts for p in decode(second[d])):
+                a, b = _deltas(first[d]), _deltas(second[d])
+                if len(a) == 1 and len(b) == 1:
+                    if b[0] - 1 == a[0]:
+                        matched[d] = score
+                    continue
+                starts = set(accumulate(a))
+                if any(p - 1 in starts for p in accumulate(b)):
                     matched[d] = score
             return matched
         for d, score in candidates.items():
@@ -226,11 +233,15 @@ class Evaluator:
         return matched
 
 
+def _deltas(value: bytes) -> list[int]:
+    """The position deltas of Whoosh's Positions format: a count, then the pickled list
+    of deltas, whose final STOP byte (".") may be cut off."""
+    return loads(value[4:] if value[-1:] == b"." else value[4:] + b".")
+
+
 def _decode_positions(value: bytes):
-    """Whoosh's Positions.decode_positions (a count, then pickled deltas whose final
-    STOP byte may be cut off), with the running sum done by `accumulate`."""
-    body = memoryview(value)[4:] if value.endswith(b".") else value[4:] + b"."
-    return accumulate(loads(body))
+    """Whoosh's Positions.decode_positions, with the running sum done by `accumulate`."""
+    return accumulate(_deltas(value))
 
 
 def _length_bytes(reader, field: str) -> bytes | None:
