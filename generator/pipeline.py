@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import re
 import resource
 import time
 from contextlib import contextmanager
@@ -27,7 +26,7 @@ from generator.client_index import build_client_index
 from generator.index import fingerprint, open_searcher, update_index
 from generator.model import Article, RawDocument
 from generator.read import SeedError, read_seed
-from generator.slug import disambiguate, slugify
+from generator.slug import disambiguate, reserved, slugify
 from generator.site import entity_links, iter_site
 from generator.search import VOCABULARY
 from generator.write import OutputWriter, OwnershipError, atomic_write, front_matter, render_page
@@ -35,8 +34,6 @@ from generator.write import OutputWriter, OwnershipError, atomic_write, front_ma
 log = logging.getLogger(__name__)
 
 EXTRACTION_FAILED = "extraction failed"
-# articles/index.md and articles/page-N.md are the generated list of articles
-RESERVED_SLUGS = re.compile(r"index|page-\d+")
 IGNORED_NAMES = {"readme", "readme.md", "readme.txt", ".gitkeep", ".ds_store", "thumbs.db"}
 
 
@@ -351,7 +348,7 @@ def _unique_slugs(articles: list[tuple[Article, dict]]) -> list[tuple[Article, d
     out = []
     for article, curated in renamed:
         slug = article.slug
-        if counts[slug] > 1 or RESERVED_SLUGS.fullmatch(slug):
+        if counts[slug] > 1 or reserved(slug):  # articles/index.md, page-N.md: the list of articles
             slug = disambiguate(slug, article.seed)
         out.append((replace(article, slug=slug), curated))
     return out

@@ -13,13 +13,12 @@ import datetime as dt
 import io
 import json
 import math
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape as xml_escape
 
 from generator import settings
-from generator.slug import slugify
+from generator.slug import reserved, slugify
 from generator.prerendered import HTML_KEY
 
 SECTIONS = {
@@ -58,7 +57,7 @@ def unique_slugs(names) -> dict[str, str]:
     for name in sorted(names):
         base = slugify(name) or "unnamed"
         slug, n = base, 1
-        while slug in taken or slug in ("index",) or re.fullmatch(r"page-\d+", slug):
+        while slug in taken or reserved(slug):
             n += 1
             slug = f"{base}-{n}"
         taken.add(slug)
@@ -134,6 +133,17 @@ def bullets(items: list[str]) -> str:
 
 def strong(label: str) -> str:
     return f"<strong>{esc(label)}</strong>"
+
+
+def labelled(label: str, items: list[str], sep: str = ", ") -> str:
+    """A paragraph: a bold label, then its items."""
+    return para(strong(label) + " " + sep.join(items))
+
+
+def entity_link(g: "Grouping", section: str, name: str, prefix: str = "") -> str:
+    """A link to an entity's page; `prefix` leads from this page's folder to the
+    section's folder."""
+    return link(name, f"{prefix}{g.slug(section, name)}/index.md")
 
 
 class Headings:
@@ -246,9 +256,9 @@ def render_home(g: Grouping) -> str:
         bullets([article_line(p, "") for p in g.pages[:10]]),
         para(f"{link('All articles', 'articles/index.md')} · {link('Timeline', 'timeline/index.md')}"),
         h(2, "Most quoted speakers"),
-        bullets([f"{link(name, 'speakers/' + g.slug('speakers', name) + '/index.md')}: {count} quotation(s)" for name, count in top_speakers]),
+        bullets([f"{entity_link(g, 'speakers', name, 'speakers/')}: {count} quotation(s)" for name, count in top_speakers]),
         h(2, "Most mentioned places"),
-        bullets([f"{link(name, 'places/' + g.slug('places', name) + '/index.md')}: {count} article(s)" for name, count in top_places]),
+        bullets([f"{entity_link(g, 'places', name, 'places/')}: {count} article(s)" for name, count in top_places]),
     ])
 
 
@@ -311,7 +321,7 @@ def render_speakers(g: Grouping) -> dict[str, str]:
     for letter in letters:
         blocks.append(h(2, letter, _anchor(letter)))
         blocks.append(bullets([
-            f"{link(name, g.slug('speakers', name) + '/index.md')}: {_quote_count(name, g.speakers[name])} quotation(s)"
+            f"{entity_link(g, 'speakers', name)}: {_quote_count(name, g.speakers[name])} quotation(s)"
             for name in by_letter[letter]
         ]))
     out = {"speakers/index.md": document("Speakers", blocks)}
@@ -334,12 +344,12 @@ def render_speaker(name: str, pages: list[dict], g: Grouping) -> dict[str, str]:
     fellows = sorted({s for p in pages for s in p.get("speakers", []) if s != name})
     intro = []
     if roles:
-        intro.append(para(strong("Role(s):") + " " + "; ".join(esc(r) for r in roles)))
+        intro.append(labelled("Role(s):", [esc(r) for r in roles], "; "))
     intro.append(para(f"{len(quotes)} quotation(s) in {len(pages)} article(s), oldest first."))
     if places:
-        intro.append(para(strong("Places in the same articles:") + " " + ", ".join(link(p, f"../../places/{g.slug('places', p)}/index.md") for p in places)))
+        intro.append(labelled("Places in the same articles:", [entity_link(g, "places", p, "../../places/") for p in places]))
     if fellows:
-        intro.append(para(strong("Quoted alongside:") + " " + ", ".join(link(s, f"../{g.slug('speakers', s)}/index.md") for s in fellows)))
+        intro.append(labelled("Quoted alongside:", [entity_link(g, "speakers", s, "../") for s in fellows]))
     intro.append(h(2, "Quotations"))
     items = []
     for page, quote in quotes:
@@ -362,7 +372,7 @@ def render_places(g: Grouping) -> dict[str, str]:
     for country in sorted(by_country, key=lambda c: (c == "Other places", c)):
         blocks.append(h(2, country))
         blocks.append(bullets([
-            f"{link(name, g.slug('places', name) + '/index.md')}: {len(g.places[name])} article(s)" for name in sorted(by_country[country])
+            f"{entity_link(g, 'places', name)}: {len(g.places[name])} article(s)" for name in sorted(by_country[country])
         ]))
     out = {"places/index.md": document("Places", blocks)}
     for name, pages in g.places.items():
@@ -393,7 +403,7 @@ def render_place(name: str, pages: list[dict], g: Grouping) -> dict[str, str]:
     intro = [para(" · ".join(facts))] if facts else []
     speakers = sorted({s for p in pages for s in p.get("speakers", [])})
     if speakers:
-        intro.append(para(strong("Speakers quoted in these articles:") + " " + ", ".join(link(s, f"../../speakers/{g.slug('speakers', s)}/index.md") for s in speakers)))
+        intro.append(labelled("Speakers quoted in these articles:", [entity_link(g, "speakers", s, "../../speakers/") for s in speakers]))
     if info.get("latitude") is not None:
         near = sorted(
             (_distance_km(info, other), other_name)
@@ -401,8 +411,7 @@ def render_place(name: str, pages: list[dict], g: Grouping) -> dict[str, str]:
             if other_name != name and other.get("latitude") is not None and other_name in g.places
         )[:5]
         if near:
-            nearby = [f"{link(n, '../' + g.slug('places', n) + '/index.md')} ({d:,.0f} km)" for d, n in near]
-            intro.append(para(strong("Nearby places in the archive:") + " " + ", ".join(nearby)))
+            intro.append(labelled("Nearby places in the archive:", [f"{entity_link(g, 'places', n, '../')} ({d:,.0f} km)" for d, n in near]))
     intro.append(h(2, f"Articles ({len(pages)})"))
     return paginate(f"places/{g.slug('places', name)}", name, intro, [article_line(p, "../../") for p in pages])
 
@@ -410,7 +419,7 @@ def render_place(name: str, pages: list[dict], g: Grouping) -> dict[str, str]:
 def render_simple(g: Grouping, section: str, title: str, what: str) -> dict[str, str]:
     groups = getattr(g, section)
     h = Headings()
-    entries = [f"{link(name, g.slug(section, name) + '/index.md')}: {len(groups[name])} article(s)" for name in sorted(groups, key=str.casefold)]
+    entries = [f"{entity_link(g, section, name)}: {len(groups[name])} article(s)" for name in sorted(groups, key=str.casefold)]
     out = {f"{section}/index.md": document(title, [h(1, title), bullets(entries) if entries else para("<em>None yet.</em>")])}
     for name, pages in groups.items():
         items = [article_line(p, "../../") for p in oldest_first(pages)]

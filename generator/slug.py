@@ -7,6 +7,13 @@ import re
 import unicodedata
 
 MAX_SLUG = 80
+# Names the generated list pages take in a folder (index.md, page-2.md, …): no article or
+# entity may have them.
+RESERVED = re.compile(r"index|page-\d+")
+
+
+def reserved(slug: str) -> bool:
+    return RESERVED.fullmatch(slug) is not None
 
 
 def slugify(text: str, max_length: int = MAX_SLUG) -> str:
