@@ -85,11 +85,14 @@ def clean(raw: RawDocument, repeated: frozenset[str] = frozenset()) -> CleanDocu
     features = [_features(t, script, repeated) for t in texts]
     n = len(features)
 
-    # A question or exclamation on the first line is a headline, not the article's first
-    # sentence ("Could Yukos be a blessing in disguise?").
-    if n > 1 and features[0]["prose"] and HEADLINE_ENDING.search(features[0]["text"]) and features[0]["words"] <= 20:
-        features[0]["prose"] = False
     first_prose = next((i for i, f in enumerate(features) if f["prose"]), n)
+    # A short question or exclamation that opens the text, with nothing above it but page
+    # chrome, is a headline, not the article's first sentence ("Could Yukos be a blessing
+    # in disguise?" on the first line, or below "Accept all cookies").
+    lead = features[first_prose] if first_prose < n - 1 else None
+    if lead and HEADLINE_ENDING.search(lead["text"]) and lead["words"] <= 20 and _choose_title(features, first_prose, raw) is None:
+        lead["prose"] = False
+        first_prose = next((i for i, f in enumerate(features) if f["prose"]), n)
     tail_start = n
     for i in range(n - 1, first_prose, -1):
         f = features[i]

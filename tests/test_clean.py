@@ -78,3 +78,24 @@ def test_hard_wrapped_prose_is_joined():
     text = "Headline of the day\n\nThe council voted on Tuesday to close the library, a decision that\nangered residents who had campaigned for two years to keep it open.\n"
     doc = clean(decode_seed(text.encode(), "w.txt"))
     assert any("decision that angered residents" in p for p in doc.paragraphs)
+
+
+def test_a_question_headline_below_page_chrome_is_the_title():
+    page = (
+        "Accept all cookies\nLatest News\n\nCan the city afford a second airport?\n\nBy Ann Lee\n"
+        "March 3, 2020\n\nCan the city afford it? Councillors asked the question again on Tuesday, "
+        "as the bill for the new runway rose by a third.\n"
+    )
+    result = kinds(page)
+    assert result["Can the city afford a second airport?"] == "title"
+    assert result["Accept all cookies"] == "chrome"
+
+
+def test_an_opening_question_after_the_headline_stays_text():
+    page = (
+        "Storm floods coastal towns\n\nBy Ann Lee\nMarch 3, 2020\n\nWho pays for the damage?\n\n"
+        "Heavy rain flooded three coastal towns on Tuesday, forcing hundreds of people from their homes.\n"
+    )
+    result = kinds(page)
+    assert result["Storm floods coastal towns"] == "title"
+    assert result["Who pays for the damage?"] == "text"
