@@ -4,14 +4,18 @@ where every page gets Material's full render, on the seeds and on 1,000 articles
 
 from __future__ import annotations
 
+import errno
+import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from generator.plugin import link_file
 from tests.conftest import tree_bytes
 from tests.test_build import build_site
 
@@ -48,3 +52,41 @@ def test_most_pages_come_from_a_shell(project, tmp_path):
     pages = len(list(tmp_path.joinpath("site").rglob("index.html")))
     assert plugin.shells.filled >= pages - 20, (plugin.shells.filled, pages)  # all but the pages in the nav
     assert len(plugin.shells.shells) <= max(10, pages // 20)  # one per folder (and toc or not)
+
+
+def test_files_the_generator_wrote_are_linked_into_the_site_others_copied(project, tmp_path):
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    build(config)
+    build(config)  # over the first build's site
+    docs, site = project / "docs", tmp_path / "site"
+    for name in ["search/manifest.json", "search/facets.json", "export/archive.json"]:
+        assert os.path.samefile(docs / name, site / name), name
+    raw = next((docs / "raw").iterdir())
+    assert os.path.samefile(raw, site / "raw" / raw.name)
+    hand_written = next(p for p in (docs / "assets").rglob("*") if p.is_file())
+    copy = site / hand_written.relative_to(docs)
+    assert copy.read_bytes() == hand_written.read_bytes() and not os.path.samefile(hand_written, copy)
+
+
+def test_a_linked_file_follows_the_generator_and_falls_back_to_a_copy(tmp_path, monkeypatch):
+    source, target = tmp_path / "docs" / "a.json", tmp_path / "site" / "a.json"
+    source.parent.mkdir()
+    source.write_text("old")
+    copies = []
+    file = SimpleNamespace(abs_src_path=str(source), abs_dest_path=str(target), is_modified=lambda: True)
+    link_file(file, copies.append)
+    assert os.path.samefile(source, target)
+    fresh = tmp_path / "docs" / "a.json.tmp"
+    fresh.write_text("new")
+    os.replace(fresh, source)  # as the generator writes: a new file renamed over the old
+    assert target.read_text() == "old"  # the site keeps what it was built from...
+    link_file(file, copies.append)
+    assert target.read_text() == "new" and os.path.samefile(source, target)  # ...until the next build
+    assert not copies
+
+    def no_links(*args):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_links)
+    link_file(file, copies.append)
+    assert copies == [False]  # MkDocs' own copy, called as MkDocs calls it
