@@ -7,8 +7,9 @@ run, for synthetic corpora made by bench/make_corpus.py from the BBC corpus.
 For each N: the pipeline (`archive build`), then, alternating REPS times (default 3):
 our `mkdocs build` (generation off: the pipeline just ran), plain MkDocs on a copy of
 docs/articles/*.md only with MkDocs' default plugins (Material's search), and the same
-with no plugin at all. Each build starts from an empty site/ after a `sync`; the table
-gives the median wall time and the median CPU time (user + system) of each. This
+with no plugin at all (in reverse order every other round). Each build starts from an
+empty site/ after a `sync`; the table gives the median wall time and the median CPU time
+(user + system) of each, and the median over rounds of each round's ratio. This
 machine's disk makes the system time of a build vary by up to 3x from run to run, so the
 CPU column is the steadier comparison."""
 
@@ -86,10 +87,15 @@ def bench(n: int, work: Path, jobs: int, reps: int) -> dict:
     (bare / "mkdocs.yml").write_text(PLAIN_CONFIG + "plugins: []\n")
     builds = {"ours": project, "plain": plain, "bare": bare}
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in builds}
-    for _ in range(reps):
-        for name, where in builds.items():
+    for rep in range(reps):
+        order = list(builds.items())
+        for name, where in order if rep % 2 == 0 else reversed(order):  # drift falls on each alike
             times[name].append(site_build(where))
     row = {"n": n, "pipeline": pipeline, "reps": reps}
+    # The machine's speed drifts within a run: each round's builds ran side by side, so the
+    # median of the rounds' ratios is steadier than the ratio of the medians.
+    for name in ("plain", "bare"):
+        row["ratio_" + name] = statistics.median(ours[0] / other[0] for ours, other in zip(times["ours"], times[name]))
     for name, where in builds.items():
         row[name] = statistics.median(wall for wall, _ in times[name])
         row[name + "_cpu"] = statistics.median(cpu for _, cpu in times[name])
@@ -108,14 +114,16 @@ def main() -> int:
             print(f"done {n}", file=sys.stderr)
     print(f"Medians of {reps} alternating builds each; wall time, then CPU time (user + system).\n")
     print(f"| articles | pipeline (--jobs {jobs}) | our mkdocs build | pages | plain MkDocs (default plugins) | plain, no plugin | pages "
-          "| ours / plain: wall | CPU | ours / no plugin: wall | CPU | whole build / plain (wall) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| ours / plain: wall | CPU | ours / no plugin: wall | CPU | median of the rounds' ratios (wall): ours / plain | ours / no plugin "
+          "| whole build / plain (wall) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(
             f"| {r['n']:,} | {r['pipeline']:.1f} s | {r['ours']:.1f} s ({r['ours_cpu']:.1f} s CPU) | {r['ours_pages']:,} "
             f"| {r['plain']:.1f} s ({r['plain_cpu']:.1f} s CPU) | {r['bare']:.1f} s ({r['bare_cpu']:.1f} s CPU) | {r['plain_pages']:,} "
             f"| {r['ours'] / r['plain']:.2f}x | {r['ours_cpu'] / r['plain_cpu']:.2f}x "
             f"| {r['ours'] / r['bare']:.2f}x | {r['ours_cpu'] / r['bare_cpu']:.2f}x "
+            f"| {r['ratio_plain']:.2f}x | {r['ratio_bare']:.2f}x "
             f"| {(r['pipeline'] + r['ours']) / r['plain']:.2f}x |"
         )
     print(f"peak memory of any child process: {children_peak_mb():.0f} MB")

@@ -55,8 +55,17 @@ class Evaluator:
 
     @staticmethod
     def top(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
-        """The best `limit` (docnum, score), ties in index order, as Whoosh ranks them."""
-        return heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
+        """The best `limit` (docnum, score), ties in index order, as Whoosh ranks them.
+        The limit-th best score is found among bare floats (no key function per match);
+        the matches above it are sorted, and those equal to it taken in index order."""
+        if limit <= 0 or not scores:
+            return []
+        if len(scores) <= limit:
+            return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        least = heapq.nlargest(limit, scores.values())[-1]
+        above = sorted(((d, s) for d, s in scores.items() if s > least), key=lambda item: (-item[1], item[0]))
+        ties = heapq.nsmallest(limit - len(above), (d for d, s in scores.items() if s == least))
+        return above + [(d, least) for d in ties]
 
     # -- nodes
 
@@ -144,7 +153,7 @@ class Evaluator:
 
     # -- terms and phrases
 
-    def _term(self, field: str, text, with_values: bool = False):
+    def _term(self, field: str, text) -> dict[int, float]:
         searcher = self.searcher
         if field not in searcher.schema or not searcher.schema[field].scorable:
             raise Unsupported(f"field {field}")
@@ -153,22 +162,15 @@ class Evaluator:
         c = k1 + 1
         norm = self._norm(field)
         found: dict[int, float] = {}
-        values: dict[int, bytes] = {}
         live = norm.get
         for reader, offset in self.leaves:
-            for ids, weights, vals in _blocks(reader, field, text, with_values):
+            for ids, weights, _ in _blocks(reader, field, text, False):
                 # bm25(idf, tf, fl, avgfl, B, K1), its per-document part precomputed;
                 # a document not in `norm` is deleted.
-                if with_values:
-                    for d, tf, value in zip(ids, weights, vals):
-                        if (n := live(d + offset)) is not None:
-                            found[d + offset] = idf * ((tf * c) / (tf + n))
-                            values[d + offset] = value
-                else:
-                    for d, tf in zip(ids, weights):
-                        if (n := live(d + offset)) is not None:
-                            found[d + offset] = idf * ((tf * c) / (tf + n))
-        return (found, values) if with_values else found
+                if offset:
+                    ids = [d + offset for d in ids]
+                found.update({d: idf * ((tf * c) / (tf + n)) for d, tf in zip(ids, weights) if (n := live(d)) is not None})
+        return found
 
     def _norm(self, field: str) -> dict[int, float]:
         """docnum -> K1 * ((1 - B) + B * length / average length), for live documents
@@ -196,41 +198,74 @@ class Evaluator:
 
     def _phrase(self, field: str, words) -> dict[int, float]:
         """Documents where the words stand next to each other, in order, scored as
-        Whoosh scores a phrase: the sum of its words' scores."""
+        Whoosh scores a phrase: the sum of its words' scores. Each word's postings go
+        into dictionaries whole (in C); only the documents holding every word are
+        checked and scored, the sum taken in the order _intersection adds."""
+        if field not in self.searcher.schema or not self.searcher.schema[field].scorable:
+            raise Unsupported(f"field {field}")
         fmt = self.searcher.schema[field].format
         if not fmt.supports("positions"):
             raise Unsupported(f"phrase on {field}")
-        found = [self._term(field, w, with_values=True) for w in words]
-        parts = [scores for scores, _ in found]
-        if not all(parts):
+        norm = self._norm(field)
+        postings = [self._postings(field, w) for w in words]
+        live = [tfs.keys() & norm.keys() for tfs, _ in postings]
+        if not all(live):
             return {}
-        candidates = self._intersection(parts)
+        candidates = set.intersection(*live)
         decode = _decode_positions if type(fmt) is Positions else fmt.decode_positions
-        first, rest = found[0][1], [(i, values) for i, (_, values) in enumerate(found[1:], 1)]
-        matched = {}
+        first, rest = postings[0][1], [(i, values) for i, (_, values) in enumerate(postings[1:], 1)]
         if len(rest) == 1 and type(fmt) is Positions:
             # Two words, the usual phrase: the second's positions one after the first's.
             # Inlined, with a word found once in a document (most often) compared directly.
             second = rest[0][1]
-            for d, score in candidates.items():
+            matched = []
+            for d in candidates:
                 a, b = _deltas(first[d]), _deltas(second[d])
                 if len(a) == 1 and len(b) == 1:
                     if b[0] - 1 == a[0]:
-                        matched[d] = score
+                        matched.append(d)
                     continue
                 starts = set(accumulate(a))
                 if any(p - 1 in starts for p in accumulate(b)):
-                    matched[d] = score
-            return matched
-        for d, score in candidates.items():
-            starts = set(decode(first[d]))
-            for i, values in rest:
-                starts.intersection_update([p - i for p in decode(values[d])])
-                if not starts:
-                    break
-            else:
-                matched[d] = score
-        return matched
+                    matched.append(d)
+        else:
+            matched = []
+            for d in candidates:
+                starts = set(decode(first[d]))
+                for i, values in rest:
+                    starts.intersection_update([p - i for p in decode(values[d])])
+                    if not starts:
+                        break
+                else:
+                    matched.append(d)
+        c = self.weighting.K1 + 1
+        # _intersection's order: the words by how many live documents hold them (stable).
+        order = sorted(range(len(words)), key=lambda i: len(live[i]))
+        terms = [(self.searcher.idf(field, words[i]), postings[i][0]) for i in order]
+        (idf, tfs), others = terms[0], terms[1:]
+        found = {}
+        for d in matched:
+            n = norm[d]
+            tf = tfs[d]
+            score = idf * ((tf * c) / (tf + n))
+            for idf_w, tfs_w in others:
+                tf = tfs_w[d]
+                score = score + idf_w * ((tf * c) / (tf + n))
+            found[d] = score
+        return found
+
+    def _postings(self, field: str, text) -> tuple[dict[int, float], dict[int, bytes]]:
+        """docnum -> term frequency and docnum -> stored value (positions) of one term,
+        deleted documents included."""
+        tfs: dict[int, float] = {}
+        values: dict[int, bytes] = {}
+        for reader, offset in self.leaves:
+            for ids, weights, vals in _blocks(reader, field, text, True):
+                if offset:
+                    ids = [d + offset for d in ids]
+                tfs.update(zip(ids, weights))
+                values.update(zip(ids, vals))
+        return tfs, values
 
 
 def _deltas(value: bytes) -> list[int]:
@@ -271,7 +306,10 @@ def _blocks(reader, field: str, text, with_values: bool, weights: bool = True):
     if type(m) is not W3LeafMatcher:  # postings kept in the term's record (not what whoosh3 writes)
         raise Unsupported(type(m).__name__)
     while not m._atend:
-        m._read_ids()
+        if m._data is None:
+            m._read_data()
+        ids = m._data[0]
+        m._ids = ids if m._byteids else tuple(accumulate(ids))  # what _read_ids does, its sum in C
         if weights:
             m._read_weights()
         if with_values:

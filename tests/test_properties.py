@@ -1,9 +1,11 @@
 """Properties of the reader, cleaner, extractors and writer on arbitrary input
 (Hypothesis): they never raise on text, the front matter round-trips through YAML, and
-nothing from the input comes out as markup."""
+nothing from the input comes out as markup; the search ranks its top matches as Whoosh
+does."""
 
 from __future__ import annotations
 
+import heapq
 from html.parser import HTMLParser
 
 import markdown
@@ -89,3 +91,15 @@ def test_no_markup_from_the_input_reaches_the_page(text):
     for tag, attrs in parser.found:
         assert tag in {"p", "em"}, (tag, attrs, html)
         assert set(attrs) <= {"class"} and attrs.get("class", "archive-caption") in {"archive-caption", "archive-attribution"}
+
+
+@FAST
+@given(
+    st.dictionaries(st.integers(0, 300), st.one_of(st.sampled_from([1.0, 2.0, 3.5]), st.floats(0, 10)), max_size=80),
+    st.integers(0, 20),
+)
+def test_the_top_matches_are_whooshs_order_best_first_ties_by_index(scores, limit):
+    from generator.evaluate import Evaluator
+
+    expected = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
+    assert Evaluator.top(scores, limit) == expected
