@@ -32,7 +32,6 @@ from mkdocs.plugins import BasePlugin
 
 from generator import prerendered, shell
 from generator.write import MANIFEST_NAME
-from generator.pipeline import BuildOptions, build
 
 log = logging.getLogger("mkdocs.plugins.archive")
 
@@ -61,6 +60,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         wanted = self.config.generate == "always" or (self.config.generate == "serve" and self.command == "serve")
         if not wanted:
             return
+        from generator.pipeline import BuildOptions, build  # the extractors: only when generating
+
         root = self._root(config)
         options = BuildOptions(
             seeds=root / self.config.seeds,
