@@ -26,6 +26,7 @@ import logging
 import os
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin
@@ -81,7 +82,17 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 log.info("archive: %s: %s", name, message)
 
     def on_env(self, env, /, *, config, files):
-        """`name | entity_url('speakers')`: the page of a speaker, place, outlet, …"""
+        """`name | entity_url('speakers')`: the page of a speaker, place, outlet, …; and
+        compiled templates kept between builds."""
+        # MkDocs makes a new Jinja environment for every build (each `mkdocs serve`
+        # rebuild too), which compiles Material's and our 35 templates again: 0.4 s a
+        # build. Jinja's bytecode cache keeps them, checked against each template's source.
+        templates = self._root(config) / Path(self.config.index).parent / "templates"
+        try:
+            templates.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = FileSystemBytecodeCache(str(templates))
+        except OSError as err:
+            log.info("archive: compiled templates are not kept (%s)", err)
         path = Path(config.docs_dir) / "export" / "entities.json"
         try:
             entities = json.loads(path.read_text(encoding="utf-8"))

@@ -90,3 +90,28 @@ def test_a_linked_file_follows_the_generator_and_falls_back_to_a_copy(tmp_path, 
     monkeypatch.setattr(os, "link", no_links)
     link_file(file, copies.append)
     assert copies == [False]  # MkDocs' own copy, called as MkDocs calls it
+
+
+def test_compiled_templates_are_kept_between_builds_and_follow_their_source(tmp_path):
+    from tests.conftest import SEEDS
+
+    site = build_site(tmp_path, SEEDS)
+    project = site.parent
+    kept = sorted((project / ".archive" / "templates").glob("__jinja2_*.cache"))
+    assert len(kept) >= 20  # Material's templates and ours
+    first = tree_bytes(site)
+
+    def mkdocs_build():
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
+            cwd=project, capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": ""},
+        )
+        assert result.returncode == 0, result.stderr
+
+    mkdocs_build()  # from the kept templates
+    assert tree_bytes(site) == first
+    template = project / "overrides" / "partials" / "archive-content.html"
+    template.write_text(template.read_text(encoding="utf-8").replace('<dt>Seed</dt>', '<dt>Seed file</dt>'), encoding="utf-8")
+    mkdocs_build()
+    article = next((site / "articles").glob("*/index.html")).read_text(encoding="utf-8")
+    assert "<dt>Seed file</dt>" in article  # an edited template is compiled again
