@@ -6,6 +6,7 @@ the archive: its problem is recorded against its file name and the build goes on
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import logging
 import resource
 import time
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.cache import ExtractionCache
+from generator.cache import generator_fingerprint
 from generator.cache import key as cache_key
 from generator.clean import clean, corpus_repeats, repeated_lines_in
 from generator.curate import curation_path, is_curation_file, load_curation
@@ -28,7 +30,7 @@ from generator.model import Article, RawDocument
 from generator.read import SeedError, read_seed
 from generator.slug import disambiguate, reserved, slugify
 from generator.site import entity_links, iter_site
-from generator.search import VOCABULARY
+from generator.search import VOCABULARY, open_index
 from generator.write import OutputWriter, OwnershipError, atomic_write, front_matter, render_page
 
 log = logging.getLogger(__name__)
@@ -260,9 +262,16 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
     report.index = update_index(options.index, pages)
     report.lap("whoosh index")
     if pages:
-        say(f"writing the site's search index to {options.docs}/{CLIENT_FOLDER}/")
-        vocabulary = client_index(options.index, pages, write)
-        atomic_write(options.index / VOCABULARY, vocabulary.encode("utf-8"))
+        inputs = client_index_inputs(options.index, pages)
+        stamp = options.index / CLIENT_INDEX_STAMP
+        if _read_text(stamp) == inputs and (options.index / VOCABULARY).is_file() and writer.keep_unchanged(f"{CLIENT_FOLDER}/"):
+            say(f"the site's search index in {options.docs}/{CLIENT_FOLDER}/ is up to date")
+        else:
+            say(f"writing the site's search index to {options.docs}/{CLIENT_FOLDER}/")
+            stamp.unlink(missing_ok=True)  # a build killed while writing leaves no stamp
+            vocabulary = client_index(options.index, pages, write)
+            atomic_write(options.index / VOCABULARY, vocabulary.encode("utf-8"))
+            atomic_write(stamp, inputs.encode("utf-8"))
     report.lap("client index")
     # After an extractor failure the failed seeds' previous pages are kept: nothing is
     # removed until every seed extracts again.
@@ -272,6 +281,31 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
     report.articles = len(pages)
     report.seconds = time.perf_counter() - started
     return report
+
+
+CLIENT_INDEX_STAMP = "client-index.inputs"  # beside the Whoosh files: what the site's search index was made from
+
+
+def client_index_inputs(index_dir: Path, pages: list[tuple[dict, str, str]]) -> str:
+    """What the client index is a function of: the generator's code, the Whoosh index's
+    table of contents (its segments and deletions: their statistics make the weights)
+    and every page, in order."""
+    ix = open_index(index_dir)
+    try:
+        toc = (index_dir / f"_{ix.indexname}_{ix.latest_generation()}.toc").read_bytes()
+    finally:
+        ix.close()
+    digest = hashlib.sha256(f"{generator_fingerprint()}\n".encode() + toc)
+    for meta, _, page_fingerprint in pages:
+        digest.update(f"{meta['slug']}\t{page_fingerprint}\n".encode())
+    return digest.hexdigest() + "\n"
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None
 
 
 def client_index(index_dir: Path, pages: list[tuple[dict, str, str]], write: Callable[[str, str], None]) -> str:

@@ -217,6 +217,22 @@ class OutputWriter:
         self.current[relpath] = digest
         self.written += 1
 
+    def keep_unchanged(self, prefix: str) -> bool:
+        """Carry over, as written by this build, every file under `prefix` that an earlier
+        build wrote, if each is still on disk as it was written; False (and nothing
+        carried over) if any is missing or was changed, or there is none."""
+        earlier = {relpath: digest for relpath, digest in self.previous.items() if relpath.startswith(prefix)}
+        for relpath, digest in earlier.items():
+            target = self.docs / relpath
+            try:
+                if _sha(target.read_bytes()) != digest:
+                    return False
+            except OSError:
+                return False
+        self.current.update(earlier)
+        self.unchanged += len(earlier)
+        return bool(earlier)
+
     def _target(self, relpath: str) -> Path:
         target = (self.docs / relpath).resolve()
         root = self.docs.resolve()

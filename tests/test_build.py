@@ -397,3 +397,37 @@ def test_client_search_index_keeps_hostile_text_as_data(tmp_path):
     assert "<img src=x onerror=alert(2)>" in zlib.decompress(texts[start : start + length]).decode("utf-8")
     facets = json.loads((tmp_path / "docs" / "search" / "facets.json").read_text(encoding="utf-8"))
     assert isinstance(facets["date"], list)
+
+
+def test_an_unchanged_archive_reuses_its_search_index_and_a_change_remakes_it(tmp_path, seed_copy, monkeypatch):
+    """The client index is a function of the pages and the Whoosh index's state: with
+    both unchanged a rebuild keeps it (and it stays in the manifest); otherwise, or if a
+    file of it was changed or removed, it is made again."""
+    import generator.pipeline as pipeline
+
+    made = []
+    real = pipeline.client_index
+    monkeypatch.setattr(pipeline, "client_index", lambda *args: made.append(1) or real(*args))
+    search = tmp_path / "docs" / "search"
+    run_build(tmp_path, seed_copy)
+    first = tree_bytes(search)
+    report = run_build(tmp_path, seed_copy)
+    assert len(made) == 1 and report.written == 0  # kept, and still in the manifest:
+    assert all(f"search/{name}" in json.loads((tmp_path / "docs" / ".archive-manifest.json").read_text())["files"] for name in first)
+    assert tree_bytes(search) == first
+
+    (search / "facets.json").write_text("{}")  # changed by hand: made again
+    run_build(tmp_path, seed_copy)
+    assert len(made) == 2 and tree_bytes(search) == first
+    (search / "manifest.json").unlink()
+    run_build(tmp_path, seed_copy)
+    assert len(made) == 3 and tree_bytes(search) == first
+
+    seed = seed_copy / "002_61306375456151b6.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nThe zanzibarian delegation said nothing more.\n", encoding="utf-8")
+    run_build(tmp_path, seed_copy)
+    assert len(made) == 4 and tree_bytes(search) != first
+    assert "zanzibarian" in (tmp_path / "index" / "vocabulary.json").read_text(encoding="utf-8")
+    changed = tree_bytes(search)
+    run_build(tmp_path, seed_copy)
+    assert len(made) == 4 and tree_bytes(search) == changed
