@@ -61,9 +61,9 @@ class Evaluator:
         if limit <= 0 or not scores:
             return []
         if len(scores) <= limit:
-            return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+            return sorted(scores.items(), key=_best_first)
         least = heapq.nlargest(limit, scores.values())[-1]
-        above = sorted(((d, s) for d, s in scores.items() if s > least), key=lambda item: (-item[1], item[0]))
+        above = sorted(((d, s) for d, s in scores.items() if s > least), key=_best_first)
         ties = heapq.nsmallest(limit - len(above), (d for d, s in scores.items() if s == least))
         return above + [(d, least) for d in ties]
 
@@ -100,7 +100,7 @@ class Evaluator:
         """The documents `q` matches, unscored (what a NOT needs): a term's postings are
         read without their weights, and a compound combines sets."""
         kind = type(q)
-        if q.boost == 1.0 and kind is wq.Term and q.fieldname in self.searcher.schema and self.searcher.schema[q.fieldname].scorable:
+        if q.boost == 1.0 and kind is wq.Term and self._scorable(q.fieldname):
             live = self._all()
             found = set()
             for reader, offset in self.leaves:
@@ -153,9 +153,12 @@ class Evaluator:
 
     # -- terms and phrases
 
+    def _scorable(self, field: str) -> bool:
+        return field in self.searcher.schema and self.searcher.schema[field].scorable
+
     def _term(self, field: str, text) -> dict[int, float]:
         searcher = self.searcher
-        if field not in searcher.schema or not searcher.schema[field].scorable:
+        if not self._scorable(field):
             raise Unsupported(f"field {field}")
         idf = searcher.idf(field, text)
         k1 = self.weighting.K1
@@ -201,7 +204,7 @@ class Evaluator:
         Whoosh scores a phrase: the sum of its words' scores. Each word's postings go
         into dictionaries whole (in C); only the documents holding every word are
         checked and scored, the sum taken in the order _intersection adds."""
-        if field not in self.searcher.schema or not self.searcher.schema[field].scorable:
+        if not self._scorable(field):
             raise Unsupported(f"field {field}")
         fmt = self.searcher.schema[field].format
         if not fmt.supports("positions"):
@@ -242,15 +245,14 @@ class Evaluator:
         # _intersection's order: the words by how many live documents hold them (stable).
         order = sorted(range(len(words)), key=lambda i: len(live[i]))
         terms = [(self.searcher.idf(field, words[i]), postings[i][0]) for i in order]
-        (idf, tfs), others = terms[0], terms[1:]
         found = {}
         for d in matched:
             n = norm[d]
-            tf = tfs[d]
-            score = idf * ((tf * c) / (tf + n))
-            for idf_w, tfs_w in others:
-                tf = tfs_w[d]
-                score = score + idf_w * ((tf * c) / (tf + n))
+            score = None
+            for idf, tfs in terms:
+                tf = tfs[d]
+                part = idf * ((tf * c) / (tf + n))
+                score = part if score is None else score + part
             found[d] = score
         return found
 
@@ -266,6 +268,11 @@ class Evaluator:
                 tfs.update(zip(ids, weights))
                 values.update(zip(ids, vals))
         return tfs, values
+
+
+def _best_first(item: tuple[int, float]) -> tuple[float, int]:
+    """Whoosh's order of hits: higher score first, then lower document number."""
+    return -item[1], item[0]
 
 
 def _deltas(value: bytes) -> list[int]:

@@ -13,8 +13,10 @@
   (generator/prerendered.py): their links are resolved and checked as MkDocs would.
 - The static files the generator wrote (its manifest: search index, raw seeds,
   exports; 2,700 at 1,000 articles) are hard-linked into the site instead of copied,
-  where the file system allows. The generator replaces its files atomically (a new file renamed over
-  the old), so a link in the site never changes under it; elsewhere MkDocs copies.
+  where the file system allows. The generator replaces its files atomically (a new
+  file renamed over the old), so a link in the site never changes under it; elsewhere
+  MkDocs copies.
+- Compiled templates are kept between builds (Jinja's bytecode cache, .archive/templates).
 """
 
 from __future__ import annotations
