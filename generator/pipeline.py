@@ -29,6 +29,7 @@ from generator.index import fingerprint, open_searcher, update_index
 from generator.model import Article, RawDocument
 from generator.read import SeedError, read_seed
 from generator.slug import disambiguate, reserved, slugify
+from generator.stamps import INDEX_PAGES, PAGE_STAMPS, Stamps, article_page_inputs, canonical, digest
 from generator.site import entity_links, iter_site
 from generator.search import VOCABULARY, open_index
 from generator.write import OutputWriter, OwnershipError, atomic_write, front_matter, render_page
@@ -223,6 +224,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
         for problem in problems:
             report.warn(raw.name, problem)
         articles.append((result, curated))
+    entry_of = {raw.name: k for raw, k in zip(raws, keys)}
     del raws, results, cached, todo, fresh, keys  # the seeds' text is not needed again: let it go
 
     articles = _unique_slugs(articles)
@@ -232,18 +234,26 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
     metas = [front_matter(article, curated) for article, curated in articles]
     links = entity_links(metas)
     pages: list[tuple[dict, str, str]] = []  # (front matter, body text, fingerprint of the page)
+    stamps = Stamps(options.index / PAGE_STAMPS)
     for (article, curated), meta in zip(articles, metas):
-        text, _ = render_page(article, meta, links)
-        relpath = f"articles/{article.slug}.md"
-        try:
-            writer.write(relpath, text)
-            writer.write(f"raw/{article.slug}.txt", (options.seeds / article.seed).read_bytes())
-        except OwnershipError as err:
-            report.errors[article.seed] = f"{article.seed}: {err}"
-            continue
-        except OSError as err:
-            report.warn(article.seed, f"the raw copy could not be archived ({err.strerror})")
-        pages.append((meta, "\n\n".join(article.paragraphs), fingerprint(text)))
+        relpath, raw_copy = f"articles/{article.slug}.md", f"raw/{article.slug}.txt"
+        inputs = article_page_inputs(entry_of[article.seed], meta, links)
+        kept = stamps.get(relpath)
+        if kept and kept[0] == inputs and writer.keep([relpath, raw_copy]):
+            page_fingerprint = kept[1]  # made from the same inputs, and on disk as written
+        else:
+            text, _ = render_page(article, meta, links)
+            try:
+                writer.write(relpath, text)
+                writer.write(raw_copy, (options.seeds / article.seed).read_bytes())
+            except OwnershipError as err:
+                report.errors[article.seed] = f"{article.seed}: {err}"
+                continue
+            except OSError as err:
+                report.warn(article.seed, f"the raw copy could not be archived ({err.strerror})")
+            page_fingerprint = fingerprint(text)
+        stamps.put(relpath, [inputs, page_fingerprint])
+        pages.append((meta, "\n\n".join(article.paragraphs), page_fingerprint))
     del articles, metas
     report.lap("write articles")
 
@@ -254,9 +264,19 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
             report.errors[relpath] = str(err)
 
     if pages:
-        say(f"writing the index pages to {options.docs}/")
-        for relpath, content in iter_site([meta for meta, _, _ in pages]):
-            write(relpath, content)
+        site_inputs = digest(canonical([meta for meta, _, _ in pages]))
+        kept = stamps.get(INDEX_PAGES)
+        if kept and kept[0] == site_inputs and writer.keep(kept[1]):
+            say(f"the index pages in {options.docs}/ are up to date")
+            made = kept[1]
+        else:
+            say(f"writing the index pages to {options.docs}/")
+            made = []
+            for relpath, content in iter_site([meta for meta, _, _ in pages]):
+                write(relpath, content)
+                made.append(relpath)
+        stamps.put(INDEX_PAGES, [site_inputs, made])
+    stamps.save()
     report.lap("write index pages")
     say(f"indexing {len(pages)} page(s) in {options.index}/")
     report.index = update_index(options.index, pages)

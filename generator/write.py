@@ -203,13 +203,13 @@ class OutputWriter:
         data = content if isinstance(content, bytes) else content.encode("utf-8")
         digest = _sha(data)
         if target.exists():
-            existing = target.read_bytes()
-            if relpath not in self.previous and _sha(existing) != digest:
+            existing = _sha(target.read_bytes())
+            if relpath not in self.previous and existing != digest:
                 raise OwnershipError(
                     f"{target} exists and was not written by the archive; move or rename it, "
                     "the archive never overwrites a file it did not create"
                 )
-            if _sha(existing) == digest:
+            if existing == digest:
                 self.current[relpath] = digest
                 self.unchanged += 1
                 return
@@ -221,14 +221,23 @@ class OutputWriter:
         """Carry over, as written by this build, every file under `prefix` that an earlier
         build wrote, if each is still on disk as it was written; False (and nothing
         carried over) if any is missing or was changed, or there is none."""
-        earlier = {relpath: digest for relpath, digest in self.previous.items() if relpath.startswith(prefix)}
-        for relpath, digest in earlier.items():
-            target = self.docs / relpath
+        return self.keep([relpath for relpath in self.previous if relpath.startswith(prefix)])
+
+    def keep(self, relpaths: list[str]) -> bool:
+        """Carry over these files, written by an earlier build, as written by this one, if
+        each is still on disk as it was written; False (and nothing carried over) if any
+        is missing, was changed or was not written by the archive, or none is asked."""
+        earlier = {}
+        for relpath in relpaths:
+            digest = self.previous.get(relpath)
+            if digest is None:
+                return False
             try:
-                if _sha(target.read_bytes()) != digest:
+                if _sha((self.docs / relpath).read_bytes()) != digest:
                     return False
             except OSError:
                 return False
+            earlier[relpath] = digest
         self.current.update(earlier)
         self.unchanged += len(earlier)
         return bool(earlier)
@@ -261,7 +270,7 @@ class OutputWriter:
         manifest = {"generator": __version__, "files": dict(sorted(self.current.items()))}
         data = (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8")
         if not self.manifest_path.exists() or self.manifest_path.read_bytes() != data:
-            atomic_write(self.manifest_path, data)  # unchanged: untouched, so `mkdocs serve` does not loop
+            atomic_write(self.manifest_path, data, durable=True)  # unchanged: untouched, so `mkdocs serve` does not loop
         return removed
 
 
@@ -287,15 +296,23 @@ def clean_outputs(docs: Path) -> tuple[list[str], list[str]]:
     return removed, kept
 
 
-def atomic_write(target: Path, data: bytes) -> None:
+def atomic_write(target: Path, data: bytes, durable: bool = False) -> None:
+    """Write to a temporary name beside `target`, then rename it over `target`: a reader
+    (or a build killed half-way) sees the old file or the new one, never part of one.
+
+    `durable` also waits for the disk (fsync) before the rename. Only the manifest asks
+    for that: every other file the archive writes can be made again, and a page that a
+    power cut left damaged no longer matches its digest in the manifest, so the next
+    build writes it again (an fsync per page was 22 s of a 10,000-article build)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a written file follows the umask
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

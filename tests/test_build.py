@@ -431,3 +431,47 @@ def test_an_unchanged_archive_reuses_its_search_index_and_a_change_remakes_it(tm
     changed = tree_bytes(search)
     run_build(tmp_path, seed_copy)
     assert len(made) == 4 and tree_bytes(search) == changed
+
+
+def test_pages_made_from_unchanged_inputs_are_kept_and_the_rest_made_again(tmp_path, seed_copy, monkeypatch):
+    """An article page is rendered again only when what it is made from changed (its
+    article, front matter or linked slugs) or its file is not as the archive wrote it;
+    the index pages only when some article's front matter changed. What is kept is
+    byte-identical to what a fresh build of the same seeds writes."""
+    import generator.pipeline as pipeline
+
+    rendered, sites = [], []
+    real_render, real_site = pipeline.render_page, pipeline.iter_site
+    monkeypatch.setattr(pipeline, "render_page", lambda article, *a: rendered.append(article.slug) or real_render(article, *a))
+    monkeypatch.setattr(pipeline, "iter_site", lambda *a: sites.append(1) or real_site(*a))
+    docs = tmp_path / "docs"
+    run_build(tmp_path, seed_copy)
+    count = len(rendered)
+    assert count >= 5 and len(sites) == 1
+    first = tree_bytes(docs)
+
+    rendered.clear()
+    report = run_build(tmp_path, seed_copy)
+    assert rendered == [] and len(sites) == 1 and report.written == 0 and tree_bytes(docs) == first
+
+    slugs = sorted(p.stem for p in (docs / "raw").iterdir())
+    page = docs / "articles" / f"{slugs[1]}.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nedited by hand\n", encoding="utf-8")
+    (docs / "raw" / f"{slugs[2]}.txt").unlink()
+    (docs / "timeline" / "index.md").write_text("edited by hand\n", encoding="utf-8")
+    run_build(tmp_path, seed_copy)
+    assert sorted(rendered) == slugs[1:3] and len(sites) == 2 and tree_bytes(docs) == first
+
+    rendered.clear()
+    seed = seed_copy / "002_61306375456151b6.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nThe zanzibarian delegation said nothing more.\n", encoding="utf-8")
+    run_build(tmp_path, seed_copy)
+    assert len(rendered) == 1 and len(sites) == 3  # its word count is in the index pages' data
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    run_build(fresh, seed_copy)
+    # Not search/: its weights use Whoosh's statistics, which count a replaced document
+    # until its segment is merged (docs/scaling.md).
+    assert {k: v for k, v in tree_bytes(docs).items() if not k.startswith(("search/", ".archive-manifest"))} == {
+        k: v for k, v in tree_bytes(fresh / "docs").items() if not k.startswith(("search/", ".archive-manifest"))
+    }

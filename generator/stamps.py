@@ -1,0 +1,74 @@
+"""What each generated page was made from, so a rebuild can keep a page instead of making
+it again.
+
+A stamp is a digest of everything a page is a function of (the generator's code, the
+article's extraction cache key, its front matter, the slugs it links to). Stamps live
+beside the Whoosh index (`.archive/index/`), are written only after the pages they
+describe, and a page is kept only when its stamp matches *and* the file is on disk as
+the archive's manifest says it wrote it (OutputWriter.keep); anything else makes the
+page again. A build killed between the two leaves a stamp or a manifest that does not
+match the file, so the page is made again."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from generator.cache import generator_fingerprint
+from generator.write import atomic_write
+
+PAGE_STAMPS = "pages.inputs"  # the file: article pages' relpath -> [inputs, fingerprint of the page text]
+INDEX_PAGES = "index pages"  # ...and this key -> [digest of every article's front matter, the index pages' paths]
+
+
+def digest(*parts: str) -> str:
+    h = hashlib.sha256(generator_fingerprint().encode())
+    for part in parts:
+        h.update(b"\0" + part.encode("utf-8"))
+    return h.hexdigest()[:40]
+
+
+def canonical(value) -> str:
+    """JSON with sorted keys; dates and other values as their str()."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+class Stamps:
+    """A JSON object on disk: key -> value, loaded once, saved whole (new keys only: what
+    a build did not put is dropped)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.previous = self._load()
+        self.current: dict[str, object] = {}
+
+    def _load(self) -> dict:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) and data.get("generator") == generator_fingerprint() else {}
+
+    def get(self, key: str):
+        return self.previous.get("stamps", {}).get(key)
+
+    def put(self, key: str, value) -> None:
+        self.current[key] = value
+
+    def save(self) -> None:
+        data = canonical({"generator": generator_fingerprint(), "stamps": self.current}) + "\n"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.path, data.encode("utf-8"))
+
+
+def article_page_inputs(entry: str, meta: dict, links: dict[str, dict[str, str]]) -> str:
+    """What write.render_page makes an article's page from: the article (its extraction
+    cache key `entry` names it), its front matter and the slugs of the speakers and
+    places it links to."""
+    names = {
+        "speakers": set(meta.get("speakers", [])) | {quote["speaker"] for quote in meta.get("quotes", [])},
+        "places": set(meta.get("places", [])),
+    }
+    used = {section: {name: links.get(section, {}).get(name) for name in found} for section, found in names.items()}
+    return digest(entry, canonical(meta), canonical(used))
