@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 import frontmatter
+import yaml
 
 from generator import __version__
 from generator.model import Article
@@ -135,14 +136,38 @@ def _link_first_mentions(text: str, targets: list[tuple[str, str, str]], linked:
         if name in linked:
             continue
         escaped = escape_markdown(written)
-        for m in re.finditer(rf"(?<![\w\[]){re.escape(escaped)}(?![\w\]])", text):
-            before = text[: m.start()]
-            if before.count("[") > before.count("]"):
-                continue  # inside a link already made
-            text = f"{before}[{escaped}]({target}){text[m.end():]}"
+        at = _mention(text, escaped)
+        if at >= 0:
+            text = f"{text[:at]}[{escaped}]({target}){text[at + len(escaped):]}"
             linked.add(name)
-            break
     return text
+
+
+def _mention(text: str, name: str) -> int:
+    r"""Where `name` first stands as a whole word (no word character or bracket just
+    before or after it), outside a link; -1 if nowhere. What the expression
+    (?<![\w\[])NAME(?![\w\]]) finds, without compiling one per name (30,000 names at
+    10,000 articles: Python's cache of compiled expressions holds 512)."""
+    if not name:
+        return -1
+    start = text.find(name)
+    while start >= 0:
+        end = start + len(name)
+        before = text[start - 1] if start else ""
+        after = text[end] if end < len(text) else ""
+        if (before and (_word(before) or before == "[")) or (after and (_word(after) or after == "]")):
+            start = text.find(name, start + 1)
+            continue
+        prefix = text[:start]
+        if prefix.count("[") <= prefix.count("]"):
+            return start
+        start = text.find(name, end)  # inside a link already made
+    return -1
+
+
+def _word(ch: str) -> bool:
+    r"""What \w matches in a str pattern."""
+    return ch.isalnum() or ch == "_"
 
 
 def _quoted_in(paragraph: str, quotes: list[dict]) -> list[tuple[str, str]]:
@@ -160,7 +185,9 @@ def render_page(article: Article, meta: dict, links: dict[str, dict[str, str]] |
     body = render_body(article, meta, links)
     post = frontmatter.Post(body, **{})
     post.metadata = meta
-    text = frontmatter.dumps(post, sort_keys=False, allow_unicode=True, width=4096, default_flow_style=False)
+    # libyaml's emitter (5x faster than PyYAML's own: 19 s of 10,000 pages' 43 s); it quotes
+    # a few characters PyYAML leaves bare (astral ones, U+0085), and reads back the same.
+    text = frontmatter.dumps(post, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=4096, default_flow_style=False)
     return text + "\n", body
 
 

@@ -6,17 +6,18 @@ does."""
 from __future__ import annotations
 
 import heapq
+import re
 from html.parser import HTMLParser
 
 import markdown
-import yaml
+from mkdocs.utils import meta as mkdocs_meta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.clean import clean
 from generator.extract.article import extract_article
 from generator.read import SeedError, decode_seed
-from generator.write import front_matter, render_body
+from generator.write import _mention, front_matter, render_body, render_page
 
 MARKUP = "<>&\"'`*_[](){}#!|\\:-=~+.\n\r\t \u202e\u00a0\u200b“”«»‘’"
 TEXT = st.text(alphabet=st.one_of(st.sampled_from(list(MARKUP)), st.characters(blacklist_categories=("Cs",))), max_size=600)
@@ -63,11 +64,14 @@ def test_pipeline_stages_never_raise_on_text(text):
 @FAST
 @given(PAGES)
 def test_front_matter_round_trips_through_yaml(text):
+    """The page as written, read back as MkDocs reads it, gives the front matter made."""
     article = _article(text)
     if article is None:
         return
     meta = front_matter(article)
-    assert yaml.safe_load(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)) == meta
+    page, body = render_page(article, meta)
+    markdown_read, meta_read = mkdocs_meta.get_data(page)
+    assert meta_read == meta and markdown_read.strip() == body.strip()
 
 
 class _Tags(HTMLParser):
@@ -103,3 +107,18 @@ def test_the_top_matches_are_whooshs_order_best_first_ties_by_index(scores, limi
 
     expected = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
     assert Evaluator.top(scores, limit) == expected
+
+
+def _mention_by_expression(text: str, name: str) -> int:
+    """The expression write._mention stands for, as the writer once ran it."""
+    for m in re.finditer(rf"(?<![\w\[]){re.escape(name)}(?![\w\]])", text):
+        before = text[: m.start()]
+        if before.count("[") <= before.count("]"):
+            return m.start()
+    return -1
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="ab_ é1[]()-. \u00b2", max_size=40), st.text(alphabet="ab é1", min_size=1, max_size=3))
+def test_first_mention_is_where_the_expression_finds_it(text, name):
+    assert _mention(text, name) == _mention_by_expression(text, name)
