@@ -17,7 +17,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.cache import ExtractionCache
-from generator.cache import generator_fingerprint
 from generator.cache import key as cache_key
 from generator.clean import clean, corpus_repeats, repeated_lines_in
 from generator.curate import curation_path, is_curation_file, load_curation
@@ -29,7 +28,7 @@ from generator.index import fingerprint, open_searcher, update_index
 from generator.model import Article, RawDocument
 from generator.read import SeedError, read_seed
 from generator.slug import disambiguate, reserved, slugify
-from generator.stamps import INDEX_PAGES, PAGE_STAMPS, Stamps, article_page_inputs, canonical, digest
+from generator.stamps import CLIENT_INDEX, INDEX_PAGES, PAGE_STAMPS, Stamps, article_page_inputs, canonical, digest
 from generator.site import entity_links, iter_site
 from generator.search import VOCABULARY, open_index
 from generator.write import OutputWriter, OwnershipError, atomic_write, front_matter, render_page
@@ -264,7 +263,8 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
             report.errors[relpath] = str(err)
 
     if pages:
-        site_inputs = digest(canonical([meta for meta, _, _ in pages]))
+        metas = [meta for meta, _, _ in pages]
+        site_inputs = digest(canonical(metas))
         kept = stamps.get(INDEX_PAGES)
         if kept and kept[0] == site_inputs and writer.keep(kept[1]):
             say(f"the index pages in {options.docs}/ are up to date")
@@ -272,26 +272,27 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
         else:
             say(f"writing the index pages to {options.docs}/")
             made = []
-            for relpath, content in iter_site([meta for meta, _, _ in pages]):
+            for relpath, content in iter_site(metas):
                 write(relpath, content)
                 made.append(relpath)
         stamps.put(INDEX_PAGES, [site_inputs, made])
-    stamps.save()
+        del metas
     report.lap("write index pages")
     say(f"indexing {len(pages)} page(s) in {options.index}/")
     report.index = update_index(options.index, pages)
     report.lap("whoosh index")
     if pages:
         inputs = client_index_inputs(options.index, pages)
-        stamp = options.index / CLIENT_INDEX_STAMP
-        if _read_text(stamp) == inputs and (options.index / VOCABULARY).is_file() and writer.keep_unchanged(f"{CLIENT_FOLDER}/"):
+        if stamps.get(CLIENT_INDEX) == [inputs] and (options.index / VOCABULARY).is_file() and writer.keep_unchanged(f"{CLIENT_FOLDER}/"):
             say(f"the site's search index in {options.docs}/{CLIENT_FOLDER}/ is up to date")
         else:
             say(f"writing the site's search index to {options.docs}/{CLIENT_FOLDER}/")
-            stamp.unlink(missing_ok=True)  # a build killed while writing leaves no stamp
             vocabulary = client_index(options.index, pages, write)
             atomic_write(options.index / VOCABULARY, vocabulary.encode("utf-8"))
-            atomic_write(stamp, inputs.encode("utf-8"))
+        stamps.put(CLIENT_INDEX, [inputs])
+    # Saved after everything it describes; a build killed before leaves the previous
+    # stamps, which no longer match the files it rewrote (OutputWriter.keep).
+    stamps.save()
     report.lap("client index")
     # After an extractor failure the failed seeds' previous pages are kept: nothing is
     # removed until every seed extracts again.
@@ -303,29 +304,16 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
     return report
 
 
-CLIENT_INDEX_STAMP = "client-index.inputs"  # beside the Whoosh files: what the site's search index was made from
-
-
 def client_index_inputs(index_dir: Path, pages: list[tuple[dict, str, str]]) -> str:
-    """What the client index is a function of: the generator's code, the Whoosh index's
-    table of contents (its segments and deletions: their statistics make the weights)
-    and every page, in order."""
+    """What the client index is a function of (besides the generator's code): the Whoosh
+    index's table of contents (its segments and deletions: their statistics make the
+    weights) and every page, in order."""
     ix = open_index(index_dir)
     try:
         toc = (index_dir / f"_{ix.indexname}_{ix.latest_generation()}.toc").read_bytes()
     finally:
         ix.close()
-    digest = hashlib.sha256(f"{generator_fingerprint()}\n".encode() + toc)
-    for meta, _, page_fingerprint in pages:
-        digest.update(f"{meta['slug']}\t{page_fingerprint}\n".encode())
-    return digest.hexdigest() + "\n"
-
-
-def _read_text(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, ValueError):
-        return None
+    return digest(hashlib.sha256(toc).hexdigest(), *(f"{meta['slug']}\t{page_fingerprint}" for meta, _, page_fingerprint in pages))
 
 
 def client_index(index_dir: Path, pages: list[tuple[dict, str, str]], write: Callable[[str, str], None]) -> str:

@@ -19,13 +19,16 @@ from generator.cache import generator_fingerprint
 from generator.write import atomic_write
 
 PAGE_STAMPS = "pages.inputs"  # the file: article pages' relpath -> [inputs, fingerprint of the page text]
-INDEX_PAGES = "index pages"  # ...and this key -> [digest of every article's front matter, the index pages' paths]
+INDEX_PAGES = "index pages"  # ...this key -> [digest of every article's front matter, the index pages' paths]
+CLIENT_INDEX = "client index"  # ...and this one -> [digest of the Whoosh index's state and every page]
 
 
 def digest(*parts: str) -> str:
-    h = hashlib.sha256(generator_fingerprint().encode())
+    """The parts' digest. The generator's code is not among them: the whole file is
+    dropped when it changes (Stamps)."""
+    h = hashlib.sha256()
     for part in parts:
-        h.update(b"\0" + part.encode("utf-8"))
+        h.update(part.encode("utf-8") + b"\0")
     return h.hexdigest()[:40]
 
 
@@ -36,7 +39,8 @@ def canonical(value) -> str:
 
 class Stamps:
     """A JSON object on disk: key -> value, loaded once, saved whole (new keys only: what
-    a build did not put is dropped)."""
+    a build did not put is dropped). Written by another version of the generator, it is
+    read as empty."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -48,10 +52,12 @@ class Stamps:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
-        return data if isinstance(data, dict) and data.get("generator") == generator_fingerprint() else {}
+        if not isinstance(data, dict) or data.get("generator") != generator_fingerprint():
+            return {}
+        return data.get("stamps") or {}
 
     def get(self, key: str):
-        return self.previous.get("stamps", {}).get(key)
+        return self.previous.get(key)
 
     def put(self, key: str, value) -> None:
         self.current[key] = value
