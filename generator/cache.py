@@ -69,6 +69,9 @@ class ExtractionCache:
             return None
         return article
 
+    def has(self, entry: str) -> bool:
+        return (self.folder / (entry + SUFFIX)).is_file()
+
     def put(self, entry: str, article: Article) -> None:
         self.used.add(entry)
         data = json.dumps(article_to_dict(article), ensure_ascii=False, sort_keys=True)

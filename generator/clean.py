@@ -10,6 +10,7 @@ repeat across many seeds of the corpus (templates).
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter
 from functools import cache
 from collections.abc import Iterable
@@ -64,10 +65,36 @@ ENDS_WITH_FULL_DATE = re.compile(FULL_DATE.pattern + r"\.?\s*$", re.I)
 
 def corpus_repeats(texts: Iterable[str], min_docs: int = settings.REPEATED_LINE_MIN_DOCS) -> frozenset[str]:
     """Lines that occur in at least `min_docs` seeds: candidates for template text."""
-    counts: Counter[str] = Counter()
+    counter = RepeatCounter(min_docs)
     for text in texts:
-        counts.update({_line_key(line) for line in text.split("\n") if line.strip()})
-    return frozenset(key for key, n in counts.items() if n >= min_docs and key)
+        counter.add(text)
+    return counter.repeats()
+
+
+class RepeatCounter:
+    """corpus_repeats one text at a time, for a build that does not keep the texts: `add`
+    returns a token of the text's lines (their hashes, a few hundred bytes) from which
+    `lines_in` later gives what repeated_lines_in gives for the text itself (a line whose
+    64-bit hash collided with a repeated line's would add that line to the cache key the
+    result goes into, and change nothing else)."""
+
+    def __init__(self, min_docs: int = settings.REPEATED_LINE_MIN_DOCS) -> None:
+        self.min_docs = min_docs
+        self.counts: Counter[str] = Counter()
+        self._by_hash: dict[int, str] | None = None
+
+    def add(self, text: str) -> array:
+        keys = {_line_key(line) for line in text.split("\n") if line.strip()}
+        self.counts.update(keys)
+        return array("q", sorted(map(hash, keys)))
+
+    def repeats(self) -> frozenset[str]:
+        return frozenset(key for key, n in self.counts.items() if n >= self.min_docs and key)
+
+    def lines_in(self, token: array) -> list[str]:
+        if self._by_hash is None:
+            self._by_hash = {hash(key): key for key in self.repeats()}
+        return sorted({self._by_hash[h] for h in token if h in self._by_hash})
 
 
 def repeated_lines_in(text: str, repeated: frozenset[str]) -> list[str]:

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 import zlib
 from array import array
 from collections import defaultdict
@@ -67,10 +69,11 @@ def _dump(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def build_client_index(pages: list[tuple[dict, str, str]], searcher, write: Callable[[str, str], None]) -> str:
+def build_client_index(pages: list[tuple], searcher, write: Callable[[str, str], None], text_of: Callable[[object], str] = str) -> str:
     """Calls write(relpath under docs/, content) for every file of the index, the pages
-    in slug order; returns the vocabulary (typed word -> stems) as JSON, which
-    `archive search` reads too.
+    (meta, body, fingerprint) in slug order; returns the vocabulary (typed word -> stems)
+    as JSON, which `archive search` reads too. `text_of(body)` is a body's text: bodies
+    are read when needed (by the body field and the display files), not held.
 
     One field at a time: its postings are built, weighted and serialized before the
     next field is read, so memory holds one field's postings as objects, not all eight.
@@ -88,7 +91,7 @@ def build_client_index(pages: list[tuple[dict, str, str]], searcher, write: Call
     # them (after incremental updates) Whoosh still counts deleted documents, so ask it.
     exact = searcher.reader().has_deletions()
     vocab: dict[str, set[str]] = defaultdict(set)
-    entries: dict[str, str] = {}  # key -> its value, serialized
+    entries = _Entries()  # key -> its value, serialized
     for field, code in FIELD_CODES.items():
         # Postings as flat integer arrays (documents, counts, positions) per stem: a
         # tuple and a list per posting took 740 MB at 10,000 articles.
@@ -97,7 +100,7 @@ def build_client_index(pages: list[tuple[dict, str, str]], searcher, write: Call
         positions_of: dict[str, array] = defaultdict(lambda: array("i"))
         lengths = array("i")
         for doc, (meta, body, _) in enumerate(pages):
-            terms = analyze(document_fields(meta, body)[field])
+            terms = analyze(text_of(body) if field == "body" else document_fields(meta, "")[field])
             lengths.append(terms.length)
             for stem, positions in terms.positions.items():
                 docs_of[stem].append(doc)
@@ -120,13 +123,13 @@ def build_client_index(pages: list[tuple[dict, str, str]], searcher, write: Call
                 flat += [doc - previous, round(bm25(idf, tf * boost, fl, avgfl, B, K1) * 1000)]
                 previous = doc
                 where.append([positions[0]] + [b - a for a, b in zip(positions, positions[1:])])
-            entries[f"{code}:{stem}"] = _dump(flat)
-            entries[f"P:{code}:{stem}"] = _dump(where)
+            entries.put(f"{code}:{stem}", _dump(flat))
+            entries.put(f"P:{code}:{stem}", _dump(where))
         del docs_of, counts_of, positions_of
     table = {key: sorted(stems) if len(stems) > 1 else next(iter(stems)) for key, stems in vocab.items()}
     del vocab
     for key, stems in table.items():
-        entries[f"v:{key}"] = _dump(stems)
+        entries.put(f"v:{key}", _dump(stems))
     vocabulary = _dump(table)
     del table
 
@@ -138,11 +141,10 @@ def build_client_index(pages: list[tuple[dict, str, str]], searcher, write: Call
     def close() -> None:
         emit(f"{FOLDER}/t/{len(firsts) - 1}.json", "{" + ",".join(shard) + "}")
 
-    positions_bytes = sum(len(k) + len(v) + 4 for k, v in entries.items() if k.startswith("P:"))
-    postings_bytes = sum(len(k) + len(v) + 4 for k, v in entries.items()) - positions_bytes
+    positions_bytes = sum(len(k) + n + 4 for k, n in entries.lengths() if k.startswith("P:"))
+    postings_bytes = sum(len(k) + n + 4 for k, n in entries.lengths()) - positions_bytes
     postings_limit, positions_limit = shard_sizes(len(pages), postings_bytes, positions_bytes)
-    for key in sorted(entries):
-        text = entries.pop(key)
+    for key, text in entries.in_order():
         is_positions = key.startswith("P:")
         limit = positions_limit if is_positions else postings_limit
         if shard and (size + len(text) + len(key) > limit or is_positions != positions_shard):
@@ -155,12 +157,13 @@ def build_client_index(pages: list[tuple[dict, str, str]], searcher, write: Call
         size += len(text) + len(key) + 4
     if shard:
         close()
+    del entries
 
     chunk = display_chunk(len(pages), len(firsts))
     for start in range(0, len(pages), chunk):
         rows, texts, offset = [], [], 0
         for meta, body, _ in pages[start:start + chunk]:
-            text = zlib.compress(body.encode("utf-8"), 9)
+            text = zlib.compress(text_of(body).encode("utf-8"), 9)
             rows.append([meta["slug"], meta.get("title") or meta["slug"], str(meta["date"]) if meta.get("date") else "",
                          meta.get("outlet") or "", list(meta.get("speakers", []))[:5], offset, len(text)])
             texts.append(text)
@@ -186,6 +189,38 @@ def build_client_index(pages: list[tuple[dict, str, str]], searcher, write: Call
     }
     write(f"{FOLDER}/manifest.json", _dump(manifest))
     return vocabulary
+
+
+class _Entries:
+    """Keys and their serialized values, the values in an unnamed temporary file until
+    they are cut into shards (they are 41 MB of text at 10,000 articles, and grow with
+    the archive); memory holds the keys and where each value is."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self._at, self._bytes, self._chars = array("q"), array("q"), array("q")
+        self._file = tempfile.TemporaryFile(prefix="archive-entries-")
+        self._end = 0
+
+    def put(self, key: str, text: str) -> None:
+        data = text.encode("utf-8")
+        self._file.write(data)
+        self.keys.append(key)
+        self._at.append(self._end)
+        self._bytes.append(len(data))
+        self._chars.append(len(text))
+        self._end += len(data)
+
+    def lengths(self):
+        """(key, length of its value in characters), in the order put."""
+        return zip(self.keys, self._chars)
+
+    def in_order(self):
+        """(key, value) in key order."""
+        self._file.flush()
+        fd = self._file.fileno()
+        for i in sorted(range(len(self.keys)), key=self.keys.__getitem__):
+            yield self.keys[i], os.pread(fd, self._bytes[i], self._at[i]).decode("utf-8")
 
 
 def shard_sizes(documents: int, postings_bytes: int, positions_bytes: int) -> tuple[int, int]:

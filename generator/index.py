@@ -11,6 +11,7 @@ import json
 import pickle
 import logging
 import random
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -114,20 +115,21 @@ def open_searcher(index_dir: Path):
         ix.close()
 
 
-def update_index(index_dir: Path, pages: list[tuple[dict, str, str]]) -> dict[str, int]:
-    """Bring the index in line with `pages` (meta, body, fingerprint of the page's text).
-    Returns counts."""
+def update_index(index_dir: Path, pages: list[tuple], text_of: Callable[[object], str] = str) -> dict[str, int]:
+    """Bring the index in line with `pages` (meta, body, fingerprint of the page's text),
+    where `text_of(body)` is the body's text (the pipeline passes where the text is, and
+    the text is read only for the pages indexed). Returns counts."""
     content = "\n".join(sorted(f"{meta['slug']} {digest}" for meta, _, digest in pages))
     # The files already in the index go into the seed too: a build from scratch is
     # reproducible, and a new segment can never take the name of a live one.
     existing = sorted(p.name for p in index_dir.iterdir()) if index_dir.is_dir() else []
     with _names_from(content + "\n" + "\n".join(existing)):
         try:
-            return _update_index(index_dir, pages)
+            return _update_index(index_dir, pages, text_of)
         except (OSError, ValueError, EOFError, KeyError, AttributeError, ImportError, pickle.UnpicklingError) as err:
             log.warning("the search index in %s could not be read (%s); rebuilding it from the pages", index_dir, err)
             _clear(index_dir)
-            return _update_index(index_dir, pages)
+            return _update_index(index_dir, pages, text_of)
 
 
 def _clear(index_dir: Path) -> None:
@@ -137,7 +139,7 @@ def _clear(index_dir: Path) -> None:
             path.unlink()
 
 
-def _update_index(index_dir: Path, pages: list[tuple[dict, str, str]]) -> dict[str, int]:
+def _update_index(index_dir: Path, pages: list[tuple], text_of: Callable[[object], str]) -> dict[str, int]:
     index_dir.mkdir(parents=True, exist_ok=True)
     if whoosh_index.exists_in(str(index_dir)):
         ix = whoosh_index.open_dir(str(index_dir))
@@ -161,7 +163,7 @@ def _update_index(index_dir: Path, pages: list[tuple[dict, str, str]]) -> dict[s
                 counts["unchanged"] += 1
                 continue
             counts["updated" if slug in existing else "added"] += 1
-            writer.update_document(**document(meta, body, digest))
+            writer.update_document(**document(meta, text_of(body), digest))
         if counts["removed"] or counts["updated"] or counts["added"]:
             writer.commit(optimize=False)
         else:

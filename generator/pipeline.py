@@ -7,18 +7,23 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import logging
+import os
 import resource
+import tempfile
 import time
-from contextlib import contextmanager
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 
 from generator.cache import ExtractionCache
 from generator.cache import key as cache_key
-from generator.clean import clean, corpus_repeats, repeated_lines_in
+from generator.clean import RepeatCounter, clean
 from generator.curate import curation_path, is_curation_file, load_curation
 from generator.extract.article import extract_article
 from generator.gazetteer import use_cache_dir as use_gazetteer_cache
@@ -120,8 +125,10 @@ def _init_worker(repeats: frozenset[str]) -> None:
 _FAILURES = 0
 
 
-def _extract(raw: RawDocument) -> Article | str:
+def _extract(raw: RawDocument | str) -> Article | str:
     global _FAILURES
+    if isinstance(raw, str):  # the reason the seed could not be read again
+        return raw
     try:
         return extract_article(clean(raw, _REPEATS))
     except Exception as err:  # an extractor bug must not cost the other articles
@@ -184,64 +191,75 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
         return report
 
     say(f"reading {len(paths)} seed(s) from {options.seeds}/")
-    raws: list[RawDocument] = []
+    # One pass over the seeds for the lines they share; their text is not kept (100,000
+    # seeds' text is about 1 GB as Python strings): the seeds to extract are read again.
+    counter = RepeatCounter()
+    seeds: list[tuple[str, str, object]] = []  # name, SHA-256, token of its lines
     for path in paths:
         try:
-            raws.append(read_seed(path))
+            seeds.append(_first_reading(path, counter))
         except SeedError as err:
             report.errors[path.name] = f"{path.name} {err}"
         except OSError as err:
             report.errors[path.name] = f"{path.name} could not be read: {err}"
-
-    repeats = corpus_repeats(raw.text for raw in raws)
+    repeats = counter.repeats()
     report.lap("read")
     cache = ExtractionCache(options.cache_dir)
     use_gazetteer_cache(options.cache_dir)
-    keys = [cache_key(raw.name, raw.sha256, repeated_lines_in(raw.text, repeats)) for raw in raws]
-    cached = [cache.get(k) for k in keys]
-    todo = [raw for raw, hit in zip(raws, cached) if hit is None]
+    keys = [cache_key(name, sha, counter.lines_in(token)) for name, sha, token in seeds]
+    del counter
+    todo = [i for i, k in enumerate(keys) if not cache.has(k)]
     where = f"on the Dask cluster at {options.scheduler}" if options.executor == "dask" else f"with {options.jobs} job(s)"
-    say(f"extracting {len(todo)} article(s) {where}; {len(raws) - len(todo)} unchanged, from the cache")
-    fresh = iter(_run_extraction(todo, repeats, options.jobs, say, options))
-    results = []
-    for k, hit in zip(keys, cached):
-        result = hit if hit is not None else next(fresh)
-        if hit is None and not isinstance(result, str):
-            cache.put(k, result)
-        results.append(result)
-    cache.prune()
-    report.extracted, report.cached = len(todo), len(raws) - len(todo)
+    say(f"extracting {len(todo)} article(s) {where}; {len(seeds) - len(todo)} unchanged, from the cache")
+    again = (_read_again(options.seeds, *seeds[i][:2]) for i in todo)
+    fresh = iter(_run_extraction(again, len(todo), repeats, options.jobs, say, options))
+    stale = set(todo)
 
+    # Each article's paragraphs go to a spool file as it comes; what stays in memory is
+    # its metadata. The pages and both indexes read the paragraphs back one at a time.
+    spool = TextSpool()
     articles: list[tuple[Article, dict]] = []
-    for raw, result in zip(raws, results):
+    bodies: list[tuple[int, int]] = []  # where each article's paragraphs are in the spool
+    for i, ((name, sha, _), k) in enumerate(zip(seeds, keys)):
+        result = next(fresh) if i in stale else cache.get(k)
+        if result is None:  # a cache entry that could not be read: extract it here
+            again_one = _read_again(options.seeds, name, sha)
+            result = again_one if isinstance(again_one, str) else _extract_with(again_one, repeats)
+            stale.add(i)
+        if i in stale and not isinstance(result, str):
+            cache.put(k, result)
         if isinstance(result, str):
-            report.errors[raw.name] = f"{raw.name}: {result}"
+            report.errors[name] = f"{name}: {result}"
             continue
         for warning in result.warnings:
-            report.warn(raw.name, warning)
-        curated, problems = load_curation(curation_path(options.seeds / raw.name))
+            report.warn(name, warning)
+        curated, problems = load_curation(curation_path(options.seeds / name))
         for problem in problems:
-            report.warn(raw.name, problem)
-        articles.append((result, curated))
-    entry_of = {raw.name: k for raw, k in zip(raws, keys)}
-    del raws, results, cached, todo, fresh, keys  # the seeds' text is not needed again: let it go
+            report.warn(name, problem)
+        bodies.append(spool.put(result.paragraphs))
+        articles.append((replace(result, paragraphs=()), curated))
+    cache.prune()
+    report.extracted, report.cached = len(stale), len(seeds) - len(stale)
+    entry_of = {name: k for (name, _, _), k in zip(seeds, keys)}
+    del seeds, keys, todo, stale, fresh, again
 
     articles = _unique_slugs(articles)
     report.lap("clean+extract")
     say(f"writing {len(articles)} page(s) to {options.docs}/articles/")
     writer = OutputWriter(options.docs)
-    metas = [front_matter(article, curated) for article, curated in articles]
+    metas = [front_matter(replace(article, paragraphs=spool.paragraphs(body)), curated)  # its word count
+             for (article, curated), body in zip(articles, bodies)]
     links = entity_links(metas)
-    pages: list[tuple[dict, str, str]] = []  # (front matter, body text, fingerprint of the page)
+    pages: list[tuple[dict, tuple[int, int], str]] = []  # (front matter, body in the spool, fingerprint of the page)
     stamps = Stamps(options.index / PAGE_STAMPS)
-    for (article, curated), meta in zip(articles, metas):
+    for (article, curated), meta, body in zip(articles, metas, bodies):
         relpath, raw_copy = f"articles/{article.slug}.md", f"raw/{article.slug}.txt"
         inputs = article_page_inputs(entry_of[article.seed], meta, links)
         kept = stamps.get(relpath)
         if kept and kept[0] == inputs and writer.keep([relpath, raw_copy]):
             page_fingerprint = kept[1]  # made from the same inputs, and on disk as written
         else:
-            text, _ = render_page(article, meta, links)
+            text, _ = render_page(replace(article, paragraphs=spool.paragraphs(body)), meta, links)
             try:
                 writer.write(relpath, text)
                 writer.write(raw_copy, (options.seeds / article.seed).read_bytes())
@@ -252,8 +270,8 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
                 report.warn(article.seed, f"the raw copy could not be archived ({err.strerror})")
             page_fingerprint = fingerprint(text)
         stamps.put(relpath, [inputs, page_fingerprint])
-        pages.append((meta, "\n\n".join(article.paragraphs), page_fingerprint))
-    del articles, metas
+        pages.append((meta, body, page_fingerprint))
+    del articles, metas, bodies
     report.lap("write articles")
 
     def write(relpath: str, content: str) -> None:
@@ -279,7 +297,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
         del metas
     report.lap("write index pages")
     say(f"indexing {len(pages)} page(s) in {options.index}/")
-    report.index = update_index(options.index, pages)
+    report.index = update_index(options.index, pages, spool.body)
     report.lap("whoosh index")
     if pages:
         inputs = client_index_inputs(options.index, pages)
@@ -287,7 +305,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
             say(f"the site's search index in {options.docs}/{CLIENT_FOLDER}/ is up to date")
         else:
             say(f"writing the site's search index to {options.docs}/{CLIENT_FOLDER}/")
-            vocabulary = client_index(options.index, pages, write)
+            vocabulary = client_index(options.index, pages, write, spool.body)
             atomic_write(options.index / VOCABULARY, vocabulary.encode("utf-8"))
         stamps.put(CLIENT_INDEX, [inputs])
     # Saved after everything it describes; a build killed before leaves the previous
@@ -304,7 +322,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
     return report
 
 
-def client_index_inputs(index_dir: Path, pages: list[tuple[dict, str, str]]) -> str:
+def client_index_inputs(index_dir: Path, pages: list[tuple[dict, tuple[int, int], str]]) -> str:
     """What the client index is a function of (besides the generator's code): the Whoosh
     index's table of contents (its segments and deletions: their statistics make the
     weights) and every page, in order."""
@@ -316,15 +334,61 @@ def client_index_inputs(index_dir: Path, pages: list[tuple[dict, str, str]]) -> 
     return digest(hashlib.sha256(toc).hexdigest(), *(f"{meta['slug']}\t{page_fingerprint}" for meta, _, page_fingerprint in pages))
 
 
-def client_index(index_dir: Path, pages: list[tuple[dict, str, str]], write: Callable[[str, str], None]) -> str:
+def client_index(index_dir: Path, pages, write: Callable[[str, str], None], text_of: Callable) -> str:
     with open_searcher(index_dir) as searcher:
-        return build_client_index(pages, searcher, write)
+        return build_client_index(pages, searcher, write, text_of)
 
 
-def _run_extraction(raws: list[RawDocument], repeats: frozenset[str], jobs: int, say, options: BuildOptions | None = None):
+class TextSpool:
+    """The articles' paragraphs, in an unnamed temporary file while the build runs, so
+    that memory holds only where each article's are. `put` returns that place."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="archive-spool-", buffering=0)
+        self._end = 0
+
+    def put(self, paragraphs: tuple[str, ...]) -> tuple[int, int]:
+        data = json.dumps(paragraphs, ensure_ascii=False).encode("utf-8")
+        self._file.write(data)
+        where = (self._end, len(data))
+        self._end += len(data)
+        return where
+
+    def paragraphs(self, where: tuple[int, int]) -> tuple[str, ...]:
+        return tuple(json.loads(os.pread(self._file.fileno(), where[1], where[0])))
+
+    def body(self, where: tuple[int, int]) -> str:
+        return "\n\n".join(self.paragraphs(where))
+
+
+def _first_reading(path: Path, counter: RepeatCounter) -> tuple[str, str, object]:
+    raw = read_seed(path)
+    return raw.name, raw.sha256, counter.add(raw.text)
+
+
+def _read_again(seeds: Path, name: str, sha256: str) -> RawDocument | str:
+    """A seed read a second time, for its extraction: as it was at the first reading, or
+    the reason it cannot be extracted now."""
+    try:
+        raw = read_seed(seeds / name)
+    except (SeedError, OSError) as err:
+        return f"could not be read again during the build ({err}); run the build again"
+    if raw.sha256 != sha256:
+        return "changed while the build was running; run the build again"
+    return raw
+
+
+def _extract_chunk(raws: list[RawDocument | str]) -> list[Article | str]:
+    return [_extract(raw) for raw in raws]
+
+
+def _run_extraction(raws: Iterable[RawDocument | str], total: int, repeats: frozenset[str], jobs: int, say,
+                    options: BuildOptions | None = None):
     """Extraction results in seed order, as they come (so each is cached at once and a
-    build that is killed keeps what it extracted)."""
-    total = len(raws)
+    build that is killed keeps what it extracted). Seeds are taken from `raws` only as
+    workers become free, a few chunks ahead: a pool's `map` would take them all at once.
+    An item that is a string already (a seed that could not be read again) is its own
+    result."""
     step = max(1, total // 10)
     if options is not None and options.executor == "dask":
         results = _dask_results(raws, repeats, options.scheduler)
@@ -335,7 +399,7 @@ def _run_extraction(raws: list[RawDocument], repeats: frozenset[str], jobs: int,
         pool = None
     else:
         pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(repeats,))
-        results = pool.map(_extract, raws, chunksize=max(1, min(16, total // (jobs * 8) or 1)))
+        results = _in_order(pool, raws, chunksize=max(1, min(16, total // (jobs * 8) or 1)), window=4 * jobs)
     try:
         for n, result in enumerate(results, 1):
             if n % step == 0 or n == total:
@@ -343,7 +407,25 @@ def _run_extraction(raws: list[RawDocument], repeats: frozenset[str], jobs: int,
             yield result
     finally:
         if pool is not None:
-            pool.shutdown()
+            pool.shutdown(cancel_futures=True)
+
+
+def _in_order(pool: ProcessPoolExecutor, raws: Iterable, chunksize: int, window: int):
+    """pool.map(_extract, raws) with at most `window` chunks submitted and not yet taken."""
+    raws = iter(raws)
+    pending: deque = deque()
+
+    def submit() -> None:
+        chunk = list(islice(raws, chunksize))
+        if chunk:
+            pending.append(pool.submit(_extract_chunk, chunk))
+
+    for _ in range(window):
+        submit()
+    while pending:
+        results = pending.popleft().result()
+        submit()
+        yield from results
 
 
 class ExecutorError(Exception):
@@ -353,7 +435,7 @@ class ExecutorError(Exception):
 DASK_BATCH = 256  # tasks in flight at once: results stream back in order, memory stays bounded
 
 
-def _dask_results(raws: list[RawDocument], repeats: frozenset[str], scheduler: str | None):
+def _dask_results(raws: Iterable[RawDocument | str], repeats: frozenset[str], scheduler: str | None):
     """Extraction on a Dask cluster (`pip install news-statement-archive[dask]`): each
     seed is one task; the workers need this package installed, nothing else."""
     try:
@@ -368,8 +450,8 @@ def _dask_results(raws: list[RawDocument], repeats: frozenset[str], scheduler: s
         raise ExecutorError(f"cannot reach the Dask scheduler at {scheduler} ({err}); start one with `dask scheduler`") from None
     try:
         shared = client.scatter(repeats, broadcast=True)
-        for start in range(0, len(raws), DASK_BATCH):
-            batch = raws[start:start + DASK_BATCH]
+        raws = iter(raws)
+        while batch := list(islice(raws, DASK_BATCH)):
             futures = client.map(_extract_with, batch, repeats=shared, pure=False)
             yield from client.gather(futures)
     finally:

@@ -41,6 +41,11 @@ def test_build_writes_one_page_per_seed_with_the_front_matter(tmp_path, seed_cop
         assert len(post.metadata["seed_sha256"]) == 64
         assert post.metadata["slug"] + ".md" == name
         assert post.content.strip()
+    # The word count is the extracted text's, though the build keeps the text out of memory.
+    extracted = [json.loads(p.read_text()) for p in (tmp_path / "cache").glob("*.article.json")]
+    words = {f"seeds/{a['seed']}": sum(len(p.split()) for p in a["paragraphs"]) for a in extracted}
+    assert sorted(post["words"] for post in built.values()) == sorted(words.values())
+    assert all(post["words"] == words[post["seed"]] > 100 for post in built.values())
 
 
 def test_seeds_are_never_modified(tmp_path, seed_copy):
@@ -324,6 +329,53 @@ def test_unreadable_cache_entry_is_re_extracted(tmp_path, seed_copy):
         entry.write_text("{not json")
     report = run_build(tmp_path, seed_copy)
     assert report.extracted == 5 and not report.errors
+
+
+def test_a_seed_changed_between_its_two_readings_is_reported_and_built_next_time(tmp_path, seed_copy, monkeypatch):
+    """The build reads the seeds once for the lines they share and again to extract the
+    ones not in the cache: a seed edited in between is not extracted from text that does
+    not match its cache key."""
+    from generator import pipeline
+
+    seed = seed_copy / "003_c1fcc0406326b570.txt"
+    readings = []
+
+    def read_seed(path):
+        readings.append(path.name)
+        if path == seed and readings.count(seed.name) == 2:
+            seed.write_bytes(seed.read_bytes().replace(b"Mon Sep 19, 2016", b"Tue Sep 20, 2016"))
+        return real(path)
+
+    real = pipeline.read_seed
+    monkeypatch.setattr(pipeline, "read_seed", read_seed)
+    report = run_build(tmp_path, seed_copy)
+    assert "changed while the build was running; run the build again" in report.errors[seed.name]
+    assert report.articles == 4 and len(report.errors) == 1
+    monkeypatch.setattr(pipeline, "read_seed", real)
+    again = run_build(tmp_path, seed_copy)
+    assert not again.errors and (again.articles, again.extracted) == (5, 1)
+    page = next(p for p in (tmp_path / "docs" / "articles").glob("*.md") if frontmatter.load(p)["seed"] == f"seeds/{seed.name}")
+    assert str(frontmatter.load(page)["date"]) == "2016-09-20"
+
+
+def test_extraction_takes_seeds_only_a_few_chunks_ahead_of_its_results():
+    """A pool's map would take every seed (and hold it in memory) before the first result."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from generator.pipeline import _in_order
+
+    taken = []
+
+    def seeds():
+        for n in range(1000):
+            taken.append(n)
+            yield f"seed {n}"  # a string stands for its own result
+
+    with ThreadPoolExecutor(2) as pool:
+        results = _in_order(pool, seeds(), chunksize=4, window=3)
+        assert next(results) == "seed 0"
+        assert len(taken) <= 4 * 4
+        assert list(results) == [f"seed {n}" for n in range(1, 1000)]
 
 
 def test_an_extractor_failure_removes_nothing(tmp_path, seed_copy, monkeypatch):

@@ -14,7 +14,7 @@ from mkdocs.utils import meta as mkdocs_meta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.clean import clean
+from generator.clean import RepeatCounter, clean, corpus_repeats, repeated_lines_in
 from generator.extract.article import extract_article
 from generator.read import SeedError, decode_seed
 from generator.write import _mention, front_matter, render_body, render_page
@@ -122,3 +122,17 @@ def _mention_by_expression(text: str, name: str) -> int:
 @given(st.text(alphabet="ab_ é1[]()-. \u00b2", max_size=40), st.text(alphabet="ab é1", min_size=1, max_size=3))
 def test_first_mention_is_where_the_expression_finds_it(text, name):
     assert _mention(text, name) == _mention_by_expression(text, name)
+
+
+LINES = st.lists(st.sampled_from(["Share this", "share  THIS", "Menu", "", " ", "© 2020 Example", "[Home](/x)", "Home", "a b", "A  B"]),
+                 max_size=8).map("\n".join)
+
+
+@FAST
+@given(st.lists(LINES, min_size=1, max_size=6))
+def test_repeats_counted_one_text_at_a_time_are_the_corpus_repeats(texts):
+    counter = RepeatCounter()
+    tokens = [counter.add(text) for text in texts]
+    repeats = corpus_repeats(texts)
+    assert counter.repeats() == repeats
+    assert [counter.lines_in(token) for token in tokens] == [repeated_lines_in(text, repeats) for text in texts]
