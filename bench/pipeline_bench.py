@@ -26,6 +26,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -52,13 +53,43 @@ def measure(n: int, work: Path, jobs: int) -> dict:
     say(f"{n:,} articles: archive build --jobs {jobs}")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run([BIN / "archive", "build", "--jobs", str(jobs)], cwd=project, check=True, capture_output=True, text=True)
+    build = subprocess.Popen([BIN / "archive", "build", "--jobs", str(jobs)], cwd=project, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True)
+    tree_peak = [0.0]
+    sampler = threading.Thread(target=_sample_tree, args=(build, tree_peak), daemon=True)
+    sampler.start()
+    out, _ = build.communicate()
     wall = time.perf_counter() - start
+    sampler.join()
+    if build.returncode:
+        raise SystemExit(f"archive build failed at {n:,} articles (exit {build.returncode}):\n{out}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    row = parse_report(done.stdout)
+    row = parse_report(out)
     row.update(n=n, jobs=jobs, wall=wall, cpu=(after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
-               largest_process_mb=after.ru_maxrss / 1024)
+               largest_process_mb=after.ru_maxrss / 1024, tree_peak_mb=tree_peak[0])
     return row
+
+
+def _sample_tree(process: subprocess.Popen, peak: list[float]) -> None:
+    """The largest sum, sampled twice a second, of the resident sets of the build and
+    every process under it (its extraction workers)."""
+    page_mb = os.sysconf("SC_PAGE_SIZE") / 2 ** 20
+    while process.poll() is None:
+        parents, rss = {}, {}
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                try:
+                    fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                parents[int(entry.name)], rss[int(entry.name)] = int(fields[1]), int(fields[21])
+        tree, grew = {process.pid}, True
+        while grew:
+            more = {pid for pid, parent in parents.items() if parent in tree} - tree
+            tree |= more
+            grew = bool(more)
+        peak[0] = max(peak[0], sum(rss.get(pid, 0) for pid in tree) * page_mb)
+        time.sleep(0.5)
 
 
 def from_logs(report: Path, timing: Path, jobs: int) -> dict:
@@ -87,47 +118,68 @@ def table(rows: list[dict]) -> str:
         for name, (seconds, peak) in r["stages"].items():
             lines.append(f"| {r['n']:,} | {name} | {seconds:.1f} s | {n / seconds if seconds else float('inf'):,.0f} | {peak:.0f} MB |")
         lines.append(f"| {r['n']:,} | **whole pipeline** | **{r['seconds']:.1f} s** ({r['cpu']:.0f} s CPU) | {n / r['seconds']:,.0f} "
-                     f"| **{max(p for _, p in r['stages'].values()):.0f} MB** (largest process: {r['largest_process_mb']:.0f} MB) |")
+                     f"| **{max(p for _, p in r['stages'].values()):.0f} MB** (largest process: {r['largest_process_mb']:.0f} MB; "
+                     f"build and workers together: {r.get('tree_peak_mb', float('nan')):.0f} MB) |")
     return "\n".join(lines)
 
 
 def plot(rows: list[dict]) -> str:
-    """Wall time (s) and peak memory (MB) against N, both axes logarithmic, as SVG."""
+    """Wall time (s, left axis) and peak memory (MB, right axis: the main process, and the
+    build with its workers) against N, all axes logarithmic, as SVG. The issue's goals
+    are drawn dashed: 60 s at 10,000 articles, 1 GB of memory."""
     from math import floor, log10
 
     rows = sorted(rows, key=lambda r: r["n"])
-    width, height, left, right, top, bottom = 640, 360, 70, 70, 30, 50
-    series = [("wall time (s)", "#1f5fa8", [r["seconds"] for r in rows], "left"),
-              ("peak memory (MB)", "#b5471b", [max(p for _, p in r["stages"].values()) for r in rows], "right")]
+    width, height, left, right, top, bottom = 680, 400, 70, 70, 66, 50
     ns = [r["n"] for r in rows]
+    time_values = [r["seconds"] for r in rows]
+    main_memory = [max(p for _, p in r["stages"].values()) for r in rows]
+    tree_memory = [r.get("tree_peak_mb") or m for r, m in zip(rows, main_memory)]
 
     def span(values):
         lo, hi = floor(log10(min(values))), floor(log10(max(values))) + 1
         return lo, max(hi, lo + 1)
 
+    def scale(values):
+        lo, hi = span(values)
+        return lo, hi, lambda v: height - bottom - (log10(v) - lo) / (hi - lo) * (height - top - bottom)
+
     xlo, xhi = span(ns)
     x = lambda v: left + (log10(v) - xlo) / (xhi - xlo) * (width - left - right)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-           f'aria-labelledby="t"><title id="t">Pipeline wall time and peak memory against the number of articles (log scales)</title>',
+    tlo, thi, ty = scale(time_values + [60])
+    mlo, mhi, my = scale(main_memory + tree_memory + [1000])
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" aria-labelledby="t">'
+           '<title id="t">Pipeline wall time and peak memory against the number of articles (log scales)</title>',
            '<style>text{font:12px sans-serif;fill:#333}</style>',
            f'<rect x="{left}" y="{top}" width="{width - left - right}" height="{height - top - bottom}" fill="none" stroke="#999"/>']
     for e in range(xlo, xhi + 1):
-        out.append(f'<line x1="{x(10 ** e):.1f}" x2="{x(10 ** e):.1f}" y1="{top}" y2="{height - bottom}" stroke="#ddd"/>')
+        out.append(f'<line x1="{x(10 ** e):.1f}" x2="{x(10 ** e):.1f}" y1="{top}" y2="{height - bottom}" stroke="#e4e4e4"/>')
         out.append(f'<text x="{x(10 ** e):.1f}" y="{height - bottom + 16}" text-anchor="middle">{10 ** e:,}</text>')
     out.append(f'<text x="{(left + width - right) / 2}" y="{height - 12}" text-anchor="middle">articles</text>')
-    for label, colour, values, side in series:
-        lo, hi = span(values)
-        y = lambda v, lo=lo, hi=hi: height - bottom - (log10(v) - lo) / (hi - lo) * (height - top - bottom)
-        at = left - 6 if side == "left" else width - right + 6
-        anchor = "end" if side == "left" else "start"
-        for e in range(lo, hi + 1):
-            out.append(f'<text x="{at}" y="{y(10 ** e) + 4:.1f}" text-anchor="{anchor}" fill="{colour}">{10 ** e:,}</text>')
+    blue, red = "#1f5fa8", "#b5471b"
+    for e in range(tlo, thi + 1):
+        out.append(f'<line x1="{left}" x2="{width - right}" y1="{ty(10 ** e):.1f}" y2="{ty(10 ** e):.1f}" stroke="#e4e4e4"/>')
+        out.append(f'<text x="{left - 6}" y="{ty(10 ** e) + 4:.1f}" text-anchor="end" fill="{blue}">{10 ** e:,} s</text>')
+    for e in range(mlo, mhi + 1):
+        out.append(f'<text x="{width - right + 6}" y="{my(10 ** e) + 4:.1f}" fill="{red}">{10 ** e:,} MB</text>')
+    if xlo <= 4 <= xhi:
+        out.append(f'<line x1="{x(10 ** 4) - 12:.1f}" x2="{x(10 ** 4) + 12:.1f}" y1="{ty(60):.1f}" y2="{ty(60):.1f}" stroke="{blue}" stroke-dasharray="3 2"/>')
+        out.append(f'<text x="{x(10 ** 4) + 16:.1f}" y="{ty(60) + 4:.1f}" fill="{blue}">goal: 60 s</text>')
+    out.append(f'<line x1="{left}" x2="{width - right}" y1="{my(1000):.1f}" y2="{my(1000):.1f}" stroke="{red}" stroke-dasharray="6 4"/>')
+    out.append(f'<text x="{width - right - 6}" y="{my(1000) - 5:.1f}" text-anchor="end" fill="{red}">goal: 1 GB</text>')
+    for label, colour, values, y, dash in (("wall time", blue, time_values, ty, ""),
+                                           ("peak memory, main process", red, main_memory, my, ""),
+                                           ("peak memory, build and workers", red, tree_memory, my, ' stroke-dasharray="2 3"')):
         points = " ".join(f"{x(n):.1f},{y(v):.1f}" for n, v in zip(ns, values))
-        out.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        out.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
         for n, v in zip(ns, values):
-            out.append(f'<circle cx="{x(n):.1f}" cy="{y(v):.1f}" r="3.5" fill="{colour}"><title>{n:,} articles: {v:,.0f}</title></circle>')
-        lx = left + 10 if side == "left" else width - right - 150
-        out.append(f'<text x="{lx}" y="{top - 10}" fill="{colour}">{label}</text>')
+            out.append(f'<circle cx="{x(n):.1f}" cy="{y(v):.1f}" r="3.5" fill="{colour}"><title>{label}, {n:,} articles: {v:,.0f}</title></circle>')
+    legend = [("wall time (s, left)", blue, ""), ("peak memory, main process (MB, right)", red, ""),
+              ("peak memory, build and its workers (MB, right)", red, ' stroke-dasharray="2 3"')]
+    for i, (label, colour, dash) in enumerate(legend):
+        ly = 14 + 16 * i
+        out.append(f'<line x1="{left}" x2="{left + 20}" y1="{ly}" y2="{ly}" stroke="{colour}" stroke-width="2"{dash}/>')
+        out.append(f'<text x="{left + 26}" y="{ly + 4}">{label}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
