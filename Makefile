@@ -57,6 +57,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m pip install -q pagefind-bin==1.5.2
 	$(BIN)/python bench/search_bench.py 1000 10000
 	$(BIN)/python bench/site_build.py 1000 10000
+	$(BIN)/python bench/pipeline_bench.py 1000 10000
 
 eval: $(BIN)/.installed
 	$(BIN)/python -m tests.eval.evaluate
