@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
 import logging
 import os
+import pickle
 import resource
 import tempfile
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -215,11 +215,11 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
     fresh = iter(_run_extraction(again, len(todo), repeats, options.jobs, say, options))
     stale = set(todo)
 
-    # Each article's paragraphs go to a spool file as it comes; what stays in memory is
-    # its metadata. The pages and both indexes read the paragraphs back one at a time.
-    spool = TextSpool()
-    articles: list[tuple[Article, dict]] = []
-    bodies: list[tuple[int, int]] = []  # where each article's paragraphs are in the spool
+    # Each article goes to a spool file as it comes (5 KB in memory without its text, 2 KB
+    # pickled); memory keeps its names and, later, its front matter. The pages and both
+    # indexes read the articles back one at a time.
+    spool = ArticleSpool()
+    found: list[tuple[str, str, str, dict, tuple[int, int]]] = []  # title, slug, seed, curation, place in the spool
     for i, ((name, sha, _), k) in enumerate(zip(seeds, keys)):
         result = next(fresh) if i in stale else cache.get(k)
         if result is None:  # a cache entry that could not be read: extract it here
@@ -236,42 +236,46 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
         curated, problems = load_curation(curation_path(options.seeds / name))
         for problem in problems:
             report.warn(name, problem)
-        bodies.append(spool.put(result.paragraphs))
-        articles.append((replace(result, paragraphs=()), curated))
+        found.append((result.title, result.slug, result.seed, curated, spool.put(result)))
     cache.prune()
     report.extracted, report.cached = len(stale), len(seeds) - len(stale)
     entry_of = {name: k for (name, _, _), k in zip(seeds, keys)}
     del seeds, keys, todo, stale, fresh, again
 
-    articles = _unique_slugs(articles)
+    names = _page_names([entry[:4] for entry in found])
     report.lap("clean+extract")
-    say(f"writing {len(articles)} page(s) to {options.docs}/articles/")
+
+    def article(i: int) -> Article:
+        title, slug = names[i]
+        return replace(spool.get(found[i][4]), title=title, slug=slug)
+
+    say(f"writing {len(found)} page(s) to {options.docs}/articles/")
     writer = OutputWriter(options.docs)
-    metas = [front_matter(replace(article, paragraphs=spool.paragraphs(body)), curated)  # its word count
-             for (article, curated), body in zip(articles, bodies)]
+    metas = [front_matter(article(i), found[i][3]) for i in range(len(found))]
     links = entity_links(metas)
-    pages: list[tuple[dict, tuple[int, int], str]] = []  # (front matter, body in the spool, fingerprint of the page)
+    pages: list[tuple[dict, tuple[int, int], str]] = []  # (front matter, article in the spool, fingerprint of the page)
     stamps = Stamps(options.index / PAGE_STAMPS)
-    for (article, curated), meta, body in zip(articles, metas, bodies):
-        relpath, raw_copy = f"articles/{article.slug}.md", f"raw/{article.slug}.txt"
-        inputs = article_page_inputs(entry_of[article.seed], meta, links)
+    for i, meta in enumerate(metas):
+        (_, slug), (_, _, seed, _, where) = names[i], found[i]
+        relpath, raw_copy = f"articles/{slug}.md", f"raw/{slug}.txt"
+        inputs = article_page_inputs(entry_of[seed], meta, links)
         kept = stamps.get(relpath)
         if kept and kept[0] == inputs and writer.keep([relpath, raw_copy]):
             page_fingerprint = kept[1]  # made from the same inputs, and on disk as written
         else:
-            text, _ = render_page(replace(article, paragraphs=spool.paragraphs(body)), meta, links)
+            text, _ = render_page(article(i), meta, links)
             try:
                 writer.write(relpath, text)
-                writer.write(raw_copy, (options.seeds / article.seed).read_bytes())
+                writer.write(raw_copy, (options.seeds / seed).read_bytes())
             except OwnershipError as err:
-                report.errors[article.seed] = f"{article.seed}: {err}"
+                report.errors[seed] = f"{seed}: {err}"
                 continue
             except OSError as err:
-                report.warn(article.seed, f"the raw copy could not be archived ({err.strerror})")
+                report.warn(seed, f"the raw copy could not be archived ({err.strerror})")
             page_fingerprint = fingerprint(text)
         stamps.put(relpath, [inputs, page_fingerprint])
-        pages.append((meta, body, page_fingerprint))
-    del articles, metas, bodies
+        pages.append((meta, where, page_fingerprint))
+    del found, names, metas
     report.lap("write articles")
 
     def write(relpath: str, content: str) -> None:
@@ -339,26 +343,27 @@ def client_index(index_dir: Path, pages, write: Callable[[str, str], None], text
         return build_client_index(pages, searcher, write, text_of)
 
 
-class TextSpool:
-    """The articles' paragraphs, in an unnamed temporary file while the build runs, so
-    that memory holds only where each article's are. `put` returns that place."""
+class ArticleSpool:
+    """The build's articles, pickled into an unnamed temporary file that only this
+    process writes and reads, so that memory holds only where each one is. `put`
+    returns that place."""
 
     def __init__(self) -> None:
         self._file = tempfile.TemporaryFile(prefix="archive-spool-", buffering=0)
         self._end = 0
 
-    def put(self, paragraphs: tuple[str, ...]) -> tuple[int, int]:
-        data = json.dumps(paragraphs, ensure_ascii=False).encode("utf-8")
+    def put(self, article: Article) -> tuple[int, int]:
+        data = pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
         self._file.write(data)
         where = (self._end, len(data))
         self._end += len(data)
         return where
 
-    def paragraphs(self, where: tuple[int, int]) -> tuple[str, ...]:
-        return tuple(json.loads(os.pread(self._file.fileno(), where[1], where[0])))
+    def get(self, where: tuple[int, int]) -> Article:
+        return pickle.loads(os.pread(self._file.fileno(), where[1], where[0]))
 
     def body(self, where: tuple[int, int]) -> str:
-        return "\n\n".join(self.paragraphs(where))
+        return "\n\n".join(self.get(where).paragraphs)
 
 
 def _first_reading(path: Path, counter: RepeatCounter) -> tuple[str, str, object]:
@@ -458,22 +463,16 @@ def _dask_results(raws: Iterable[RawDocument | str], repeats: frozenset[str], sc
         client.close()
 
 
-def _unique_slugs(articles: list[tuple[Article, dict]]) -> list[tuple[Article, dict]]:
-    """A curated title renames the page; slugs shared by several seeds get a per-seed suffix."""
-
-    renamed = []
-    for article, curated in articles:
+def _page_names(found: list[tuple[str, str, str, dict]]) -> list[tuple[str, str]]:
+    """(title, slug) of each article's page, from its (title, slug, seed, curation): a
+    curated title renames the page; slugs shared by several seeds get a per-seed suffix."""
+    named = []
+    for title, slug, _, curated in found:
         if curated.get("title"):
-            article = replace(article, title=curated["title"], slug=slugify(curated["title"]) or article.slug)
-        renamed.append((article, curated))
-    counts: dict[str, int] = {}
-    for article, _ in renamed:
-        counts[article.slug] = counts.get(article.slug, 0) + 1
-    out = []
-    for article, curated in renamed:
-        slug = article.slug
-        if counts[slug] > 1 or reserved(slug):  # articles/index.md, page-N.md: the list of articles
-            slug = disambiguate(slug, article.seed)
-        out.append((replace(article, slug=slug), curated))
-    return out
-
+            title, slug = curated["title"], slugify(curated["title"]) or slug
+        named.append((title, slug))
+    counts = Counter(slug for _, slug in named)
+    return [
+        (title, disambiguate(slug, seed) if counts[slug] > 1 or reserved(slug) else slug)  # reserved: articles/index.md, page-N.md
+        for (title, slug), (_, _, seed, _) in zip(named, found)
+    ]
