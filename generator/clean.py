@@ -65,36 +65,43 @@ ENDS_WITH_FULL_DATE = re.compile(FULL_DATE.pattern + r"\.?\s*$", re.I)
 
 def corpus_repeats(texts: Iterable[str], min_docs: int = settings.REPEATED_LINE_MIN_DOCS) -> frozenset[str]:
     """Lines that occur in at least `min_docs` seeds: candidates for template text."""
-    counter = RepeatCounter(min_docs)
+    counts: Counter[str] = Counter()
     for text in texts:
-        counter.add(text)
-    return counter.repeats()
+        counts.update({_line_key(line) for line in text.split("\n") if line.strip()})
+    return frozenset(key for key, n in counts.items() if n >= min_docs and key)
 
 
 class RepeatCounter:
     """corpus_repeats one text at a time, for a build that does not keep the texts: `add`
     returns a token of the text's lines (their hashes, a few hundred bytes) from which
-    `lines_in` later gives what repeated_lines_in gives for the text itself (a line whose
-    64-bit hash collided with a repeated line's would add that line to the cache key the
-    result goes into, and change nothing else)."""
+    `lines_in` later gives what repeated_lines_in gives for the text itself.
+
+    Lines are counted by their 64-bit hash, and a line's text is kept only once it has
+    repeated: most lines of a real corpus occur once, and keeping them all would keep the
+    corpus's text. Two different lines whose hashes collided (odds about n²/2⁶⁵ for n
+    distinct lines: 6e-8 for a million) would count as one, so a line seen once could
+    be taken for a repeated one."""
 
     def __init__(self, min_docs: int = settings.REPEATED_LINE_MIN_DOCS) -> None:
         self.min_docs = min_docs
-        self.counts: Counter[str] = Counter()
-        self._by_hash: dict[int, str] | None = None
+        self._counts: dict[int, int] = {}
+        self._texts: dict[int, str] = {}  # hash -> line, for lines seen in min_docs texts
 
     def add(self, text: str) -> array:
-        keys = {_line_key(line) for line in text.split("\n") if line.strip()}
-        self.counts.update(keys)
-        return array("q", sorted(map(hash, keys)))
+        counts, hashes = self._counts, []
+        for key in {_line_key(line) for line in text.split("\n") if line.strip()}:
+            h = hash(key)
+            hashes.append(h)
+            counts[h] = n = counts.get(h, 0) + 1
+            if n == self.min_docs and key:
+                self._texts[h] = key
+        return array("q", sorted(hashes))
 
     def repeats(self) -> frozenset[str]:
-        return frozenset(key for key, n in self.counts.items() if n >= self.min_docs and key)
+        return frozenset(self._texts.values())
 
     def lines_in(self, token: array) -> list[str]:
-        if self._by_hash is None:
-            self._by_hash = {hash(key): key for key in self.repeats()}
-        return sorted({self._by_hash[h] for h in token if h in self._by_hash})
+        return sorted({self._texts[h] for h in token if h in self._texts})
 
 
 def repeated_lines_in(text: str, repeated: frozenset[str]) -> list[str]:

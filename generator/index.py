@@ -89,6 +89,7 @@ def document(meta: dict, body: str, page_fingerprint: str) -> dict:
     return doc
 
 
+WRITER_MB = 48
 WHOOSH_SUFFIXES = {".toc", ".seg", ".col", ".pst", ".trm", ".fvz", ".vps", ".dci", ".dcz", ".tmp", ".ctmp", ".del"}
 
 
@@ -152,7 +153,10 @@ def _update_index(index_dir: Path, pages: list[tuple], text_of: Callable[[object
         existing = {fields["slug"]: fields["fingerprint"] for fields in searcher.all_stored_fields()}
     wanted = {page[0]["slug"]: page for page in pages}
     counts = {"added": 0, "updated": 0, "unchanged": 0, "removed": 0}
-    writer = ix.writer(compound=False)  # a compound segment records file mtimes: not reproducible
+    # A compound segment records file mtimes: not reproducible. The postings buffer is
+    # spilled to sorted runs on disk past WRITER_MB of Whoosh's own estimate (real memory
+    # is about 1.5 times it): the default, 128, was the build's largest holder of memory.
+    writer = ix.writer(compound=False, limitmb=WRITER_MB)
     try:
         for slug in sorted(set(existing) - set(wanted)):
             writer.delete_by_term("slug", slug)

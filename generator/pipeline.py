@@ -5,6 +5,7 @@ the archive: its problem is recorded against its file name and the build goes on
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import hashlib
 import logging
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 from generator.cache import ExtractionCache
@@ -33,7 +34,7 @@ from generator.index import fingerprint, open_searcher, update_index
 from generator.model import Article, RawDocument
 from generator.read import SeedError, read_seed
 from generator.slug import disambiguate, reserved, slugify
-from generator.stamps import CLIENT_INDEX, INDEX_PAGES, PAGE_STAMPS, Stamps, article_page_inputs, canonical, digest
+from generator.stamps import CLIENT_INDEX, INDEX_PAGES, PAGE_STAMPS, Stamps, article_page_inputs, canonical, digest_of
 from generator.site import entity_links, iter_site
 from generator.search import VOCABULARY, open_index
 from generator.write import OutputWriter, OwnershipError, atomic_write, front_matter, render_page
@@ -251,7 +252,9 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
 
     say(f"writing {len(found)} page(s) to {options.docs}/articles/")
     writer = OutputWriter(options.docs)
-    metas = [front_matter(article(i), found[i][3]) for i in range(len(found))]
+    memo: dict = {}
+    metas = [_shared(front_matter(article(i), found[i][3]), memo) for i in range(len(found))]
+    del memo
     links = entity_links(metas)
     pages: list[tuple[dict, tuple[int, int], str]] = []  # (front matter, article in the spool, fingerprint of the page)
     stamps = Stamps(options.index / PAGE_STAMPS)
@@ -286,7 +289,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
 
     if pages:
         metas = [meta for meta, _, _ in pages]
-        site_inputs = digest(canonical(metas))
+        site_inputs = digest_of(map(canonical, metas))
         kept = stamps.get(INDEX_PAGES)
         if kept and kept[0] == site_inputs and writer.keep(kept[1]):
             say(f"the index pages in {options.docs}/ are up to date")
@@ -335,7 +338,7 @@ def client_index_inputs(index_dir: Path, pages: list[tuple[dict, tuple[int, int]
         toc = (index_dir / f"_{ix.indexname}_{ix.latest_generation()}.toc").read_bytes()
     finally:
         ix.close()
-    return digest(hashlib.sha256(toc).hexdigest(), *(f"{meta['slug']}\t{page_fingerprint}" for meta, _, page_fingerprint in pages))
+    return digest_of(chain([hashlib.sha256(toc).hexdigest()], (f"{meta['slug']}\t{page_fingerprint}" for meta, _, page_fingerprint in pages)))
 
 
 def client_index(index_dir: Path, pages, write: Callable[[str, str], None], text_of: Callable) -> str:
@@ -461,6 +464,30 @@ def _dask_results(raws: Iterable[RawDocument | str], repeats: frozenset[str], sc
             yield from client.gather(futures)
     finally:
         client.close()
+
+
+SHARED_TEXT = 80  # strings up to this long (names, places, keys) are shared between front matters
+
+
+def _shared(value, memo: dict):
+    """`value` (front matter: dicts, lists, strings, numbers, dates) rebuilt equal, with
+    every short string, date and dict of short scalars (a place's details) one object
+    for all the articles that hold it: each article unpickled has its own copies, and at
+    100,000 articles the copies were most of the front matters' memory. Front matters
+    are only read after this."""
+    if isinstance(value, str):
+        return memo.setdefault(value, value) if len(value) <= SHARED_TEXT else value
+    if isinstance(value, list):
+        return [_shared(item, memo) for item in value]
+    if isinstance(value, dict):
+        out = {_shared(k, memo): _shared(v, memo) for k, v in value.items()}
+        if all(v is None or isinstance(v, (int, float)) or (isinstance(v, str) and len(v) <= SHARED_TEXT) for v in out.values()):
+            key = ("dict", *((k, type(v), v) for k, v in out.items()))
+            return memo.setdefault(key, out)
+        return out
+    if isinstance(value, (dt.date, dt.datetime)):
+        return memo.setdefault((type(value), value), value)
+    return value
 
 
 def _page_names(found: list[tuple[str, str, str, dict]]) -> list[tuple[str, str]]:

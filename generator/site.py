@@ -209,13 +209,14 @@ def paginate(base: str, title: str, intro: list[str], items: list[str]) -> dict[
 
 def render_site(pages: list[dict]) -> dict[str, str]:
     """Every generated page and file of the site, keyed by path under docs/."""
-    return dict(iter_site(pages))
+    return {relpath: content if isinstance(content, str) else "".join(content) for relpath, content in iter_site(pages)}
 
 
 def iter_site(pages: list[dict]):
     """(path under docs/, content) for every generated page and file, made one at a time
     (an entity's pages at once), so a build writes each and lets it go: a section of
-    speaker pages is 35 MB of HTML at 10,000 articles."""
+    speaker pages is 35 MB of HTML at 10,000 articles. The content is a string, or, for
+    the whole-archive exports, an iterator of strings, made as it is written."""
     g = group(pages)
     yield "index.md", render_home(g)
     yield from render_articles_index(g).items()
@@ -448,29 +449,53 @@ EXPORT_FIELDS = ["slug", "title", "date", "date_source", "outlet", "original_sou
                  "speakers", "places", "organizations", "seed", "seed_sha256", "words"]
 
 
-def render_exports(g: Grouping) -> dict[str, str]:
-    """The whole archive's metadata as JSON and CSV, and an Atom feed of the latest articles."""
-    records = []
+def render_exports(g: Grouping) -> dict[str, str | Iterator[str]]:
+    """The whole archive's metadata as JSON and CSV, and an Atom feed of the latest
+    articles. The two whole-archive files are made as they are written, record by record
+    (at 100,000 articles each is hundreds of MB as one string)."""
+    entities = {section: {name: f"{section}/{slug}/" for name, slug in sorted(g.slugs[section].items())} for section in SECTIONS}
+    return {
+        "export/entities.json": json.dumps(entities, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+        "export/archive.json": _json_export(g),
+        "export/archive.csv": _csv_export(g),
+        "feed.xml": render_feed(g),
+    }
+
+
+def _export_records(g: Grouping) -> Iterator[dict]:
     for page in oldest_first(g.pages):
         record = {key: page.get(key) for key in EXPORT_FIELDS}
         record["date"] = str(record["date"]) if record["date"] else None
         record["quotes"] = page.get("quotes", [])
-        records.append(record)
+        yield record
+
+
+def _json_export(g: Grouping) -> Iterator[str]:
+    """json.dumps(records, indent=1, sort_keys=True), one record at a time: nested one
+    level down, each line of a record's own dump gains one space of indent (a string
+    value's line breaks are escaped, so every line break is the layout's)."""
+    opened = False
+    for record in _export_records(g):
+        text = json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True).replace("\n", "\n ")
+        yield (",\n " if opened else "[\n ") + text
+        opened = True
+    yield "\n]\n" if opened else "[]\n"
+
+
+def _csv_export(g: Grouping, rows_per_chunk: int = 500) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(EXPORT_FIELDS + ["quotes"])
-    for record in records:
+    for n, record in enumerate(_export_records(g), 1):
         writer.writerow(
             [_csv_cell("; ".join(v) if isinstance(v, list) else ("" if v is None else str(v))) for v in (record[k] for k in EXPORT_FIELDS)]
             + [_csv_cell(str(len(record["quotes"])))]
         )
-    entities = {section: {name: f"{section}/{slug}/" for name, slug in sorted(g.slugs[section].items())} for section in SECTIONS}
-    return {
-        "export/entities.json": json.dumps(entities, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-        "export/archive.json": json.dumps(records, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-        "export/archive.csv": buffer.getvalue(),
-        "feed.xml": render_feed(g),
-    }
+        if n % rows_per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def _csv_cell(value: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from generator.cache import generator_fingerprint
@@ -26,6 +27,11 @@ CLIENT_INDEX = "client index"  # ...and this one -> [digest of the Whoosh index'
 def digest(*parts: str) -> str:
     """The parts' digest. The generator's code is not among them: the whole file is
     dropped when it changes (Stamps)."""
+    return digest_of(parts)
+
+
+def digest_of(parts: Iterable[str]) -> str:
+    """digest(*parts) of parts made one at a time."""
     h = hashlib.sha256()
     for part in parts:
         h.update(part.encode("utf-8") + b"\0")

@@ -12,6 +12,8 @@ import logging
 import os
 import re
 import tempfile
+from collections.abc import Iterable
+from contextlib import contextmanager
 from pathlib import Path
 
 import frontmatter
@@ -195,6 +197,12 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _file_sha(path: Path) -> str:
+    """The file's digest, read a block at a time (an export is hundreds of MB)."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 class OutputWriter:
     """Writes generated files under a docs directory and keeps a manifest of them."""
 
@@ -225,24 +233,47 @@ class OutputWriter:
             log.warning("could not read %s (%s); treating every existing file as hand-written", self.manifest_path, err)
             return {}
 
-    def write(self, relpath: str, content: str | bytes) -> None:
+    def write(self, relpath: str, content: str | bytes | Iterable[str]) -> None:
+        """Write a file (content whole, or an iterator of strings written as they come);
+        a file already there as it would be written is left untouched."""
         target = self._target(relpath)
-        data = content if isinstance(content, bytes) else content.encode("utf-8")
-        digest = _sha(data)
-        if target.exists():
-            existing = _sha(target.read_bytes())
-            if relpath not in self.previous and existing != digest:
-                raise OwnershipError(
-                    f"{target} exists and was not written by the archive; move or rename it, "
-                    "the archive never overwrites a file it did not create"
-                )
-            if existing == digest:
-                self.current[relpath] = digest
-                self.unchanged += 1
+        if isinstance(content, (str, bytes)):
+            data = content if isinstance(content, bytes) else content.encode("utf-8")
+            digest = _sha(data)
+            if self._unchanged(relpath, target, digest):
                 return
-        atomic_write(target, data)
+            atomic_write(target, data)
+        else:
+            with _temporary_beside(target) as (handle, tmp):
+                h = hashlib.sha256()
+                for chunk in content:
+                    data = chunk.encode("utf-8")
+                    h.update(data)
+                    handle.write(data)
+                handle.close()
+                digest = h.hexdigest()
+                if self._unchanged(relpath, target, digest):
+                    return
+                os.replace(tmp, target)
         self.current[relpath] = digest
         self.written += 1
+
+    def _unchanged(self, relpath: str, target: Path, digest: str) -> bool:
+        """True (and the file carried over) if `target` holds exactly that content; an
+        OwnershipError if it holds something else and the archive did not write it."""
+        if not target.exists():
+            return False
+        existing = _file_sha(target)
+        if relpath not in self.previous and existing != digest:
+            raise OwnershipError(
+                f"{target} exists and was not written by the archive; move or rename it, "
+                "the archive never overwrites a file it did not create"
+            )
+        if existing == digest:
+            self.current[relpath] = digest
+            self.unchanged += 1
+            return True
+        return False
 
     def keep_unchanged(self, prefix: str) -> bool:
         """Carry over, as written by this build, every file under `prefix` that an earlier
@@ -260,7 +291,7 @@ class OutputWriter:
             if digest is None:
                 return False
             try:
-                if _sha((self.docs / relpath).read_bytes()) != digest:
+                if _file_sha(self.docs / relpath) != digest:
                     return False
             except OSError:
                 return False
@@ -289,7 +320,7 @@ class OutputWriter:
             target = self.docs / relpath
             if not target.exists():
                 continue
-            if _sha(target.read_bytes()) != digest:
+            if _file_sha(target) != digest:
                 log.warning("left %s in place: it was edited after the archive wrote it", target)
                 continue
             target.unlink()
@@ -310,7 +341,7 @@ def clean_outputs(docs: Path) -> tuple[list[str], list[str]]:
         target = docs / relpath
         if not target.exists():
             continue
-        if _sha(target.read_bytes()) != digest:
+        if _file_sha(target) != digest:
             kept.append(relpath)
             continue
         target.unlink()
@@ -331,19 +362,28 @@ def atomic_write(target: Path, data: bytes, durable: bool = False) -> None:
     for that: every other file the archive writes can be made again, and a page that a
     power cut left damaged no longer matches its digest in the manifest, so the next
     build writes it again (an fsync per page was 22 s of a 10,000-article build)."""
+    with _temporary_beside(target) as (handle, tmp):
+        handle.write(data)
+        if durable:
+            handle.flush()
+            os.fsync(handle.fileno())
+        handle.close()
+        os.replace(tmp, target)
+
+
+@contextmanager
+def _temporary_beside(target: Path):
+    """(open binary file, its path): a temporary file in `target`'s folder, named as
+    OutputWriter's sweep recognizes, with the permissions the umask gives a new file;
+    removed on leaving unless it was renamed away."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a written file follows the umask
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
+            yield handle, tmp
+    finally:
         Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _umask() -> int:

@@ -527,3 +527,41 @@ def test_pages_made_from_unchanged_inputs_are_kept_and_the_rest_made_again(tmp_p
     assert {k: v for k, v in tree_bytes(docs).items() if not k.startswith(("search/", ".archive-manifest"))} == {
         k: v for k, v in tree_bytes(fresh / "docs").items() if not k.startswith(("search/", ".archive-manifest"))
     }
+
+
+def test_a_file_written_piece_by_piece_is_written_as_a_whole_one_would_be(tmp_path):
+    from generator.write import OutputWriter, OwnershipError
+
+    docs = tmp_path / "docs"
+    writer = OutputWriter(docs)
+    writer.write("export/a.json", iter(["[\n", " é", "\n]\n"]))
+    writer.write("export/b.json", "[\n é\n]\n")
+    assert (docs / "export" / "a.json").read_bytes() == (docs / "export" / "b.json").read_bytes() == "[\n é\n]\n".encode()
+    assert writer.current["export/a.json"] == writer.current["export/b.json"]
+    writer.finish()
+    before = os.stat(docs / "export" / "a.json").st_mtime_ns
+    os.utime(docs / "export" / "a.json", ns=(before - 10**9, before - 10**9))
+    again = OutputWriter(docs)
+    again.write("export/a.json", iter(["[\n é", "\n]\n"]))  # the same bytes: the file is left as it is
+    assert again.unchanged == 1 and os.stat(docs / "export" / "a.json").st_mtime_ns == before - 10**9
+    (docs / "export" / "mine.csv").write_text("my own\n")
+    with pytest.raises(OwnershipError):
+        again.write("export/mine.csv", iter(["theirs\n"]))
+    assert (docs / "export" / "mine.csv").read_text() == "my own\n"
+    assert sorted(p.name for p in (docs / "export").iterdir()) == ["a.json", "b.json", "mine.csv"]  # no temporary file left
+
+
+def test_front_matters_share_their_names_and_stay_equal():
+    from generator.pipeline import _shared
+
+    place = {"name": "Lisbon", "country": "PT", "latitude": 38.7, "longitude": -9.1, "geonames_id": 2267057}
+    metas = [{"speakers": ["Ana " + "Silva"], "place_details": [dict(place)], "date": dt.date(2020, 1, 2),
+              "quotes": [{"speaker": "Ana Silva", "text": "x" * 200 + str(n)}], "words": n} for n in range(3)]
+    memo: dict = {}
+    shared = [_shared(json.loads(json.dumps(m, default=str)), memo) for m in metas]
+    assert [json.dumps(m) for m in shared] == [json.dumps(m, default=str) for m in metas]
+    assert shared[0]["place_details"][0] is shared[2]["place_details"][0]
+    assert shared[0]["speakers"][0] is shared[1]["quotes"][0]["speaker"]
+    assert shared[0]["quotes"][0] is not shared[1]["quotes"][0]
+    assert _shared(metas[0], {}) == metas[0] and _shared({"a": 1, "b": True}, memo) == {"a": 1, "b": True}
+    assert type(_shared({"a": True}, memo)["a"]) is bool and type(_shared({"a": 1}, memo)["a"]) is int

@@ -8,7 +8,7 @@ import io
 import json
 
 from generator import settings
-from generator.site import render_site, unique_slugs
+from generator.site import _export_records, group, render_exports, render_site, unique_slugs
 
 
 def page(n: int, **extra) -> dict:
@@ -99,3 +99,15 @@ def test_places_are_linked_in_the_spelling_the_article_uses():
     body = render_body(article, meta, {"places": {"Kyiv": "kyiv"}, "speakers": {}})
     assert body.count("](../places/kyiv/index.md)") == 1
     assert "[Kiev](../places/kyiv/index.md) said on Monday" in body
+
+
+def test_the_whole_archive_exports_written_record_by_record_are_the_one_piece_dumps():
+    pages = [page(n, title=f"Line\nbreak {n}", quotes=[] if n % 3 else page(n)["quotes"]) for n in range(1203)]
+    g = group(pages)
+    exports = render_exports(g)
+    assert not isinstance(exports["export/archive.json"], str)  # made as it is written
+    records = list(_export_records(g))
+    assert "".join(exports["export/archive.json"]) == json.dumps(records, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    rows = list(csv.reader(io.StringIO("".join(render_exports(g)["export/archive.csv"]))))
+    assert len(rows) == 1204 and rows[1][0] == records[0]["slug"] and rows[-1][0] == records[-1]["slug"]
+    assert "".join(render_exports(group([]))["export/archive.json"]) == "[]\n"
