@@ -94,6 +94,16 @@ def surface_tokens(text: str) -> tuple[int, list[str]]:
     return first, words
 
 
+def term_positions(text: str) -> dict[str, list[int]]:
+    """stem -> its positions in `text`: what Whoosh's Positions format gathers from the
+    analyzer's tokens, without a Token object per word (the Whoosh index uses it)."""
+    positions: dict[str, list[int]] = {}
+    first, words = surface_tokens(text)
+    for pos, surface in enumerate(words, first):
+        positions.setdefault(stem(surface), []).append(pos)
+    return positions
+
+
 def analyze(text: str) -> FieldTerms:
     positions: dict[str, list[int]] = {}
     keys: dict[str, set[str]] = {}

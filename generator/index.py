@@ -17,10 +17,57 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.writing import PostingPool
 
-from generator.analysis import analyzer
+from generator.analysis import analyzer, term_positions
 
 log = logging.getLogger(__name__)
+
+
+class ArchiveText(TEXT):
+    """A TEXT field indexed through `analysis.term_positions`: the same terms, counts,
+    weights and position lists as TEXT's own path through the analyzer (a test holds
+    the index files to be the same bytes), without a Token object per word. The
+    analyzer stays the field's, for anything else that asks for it."""
+
+    def index(self, value, **kwargs):
+        boost, encode = self.format.field_boost, self.format.encode
+        for term, positions in term_positions(value).items():
+            yield term.encode("utf-8"), len(positions), len(positions) * boost, encode(positions)
+
+
+class BatchedPool(PostingPool):
+    """Whoosh's postings pool, writing each sorted run to disk as pickled lists of
+    RUN_BATCH postings instead of one pickle call per posting (and reading them back the
+    same way): the same postings in the same order, for a fraction of the calls. Its
+    runs were 5 of the 35 s of indexing 4,450 BBC articles under the profiler."""
+
+    def _write_run(self, f, items):
+        batch = []
+        for item in items:
+            batch.append(item)
+            if len(batch) == RUN_BATCH:
+                pickle.dump(batch, f, pickle.HIGHEST_PROTOCOL)
+                batch = []
+        if batch:
+            pickle.dump(batch, f, pickle.HIGHEST_PROTOCOL)
+        f.close()
+
+    def _read_run(self, path):
+        f = self._open_run(path)
+        try:
+            while True:
+                try:
+                    batch = pickle.load(f)
+                except EOFError:
+                    return
+                yield from batch
+        finally:
+            f.close()
+            self._remove_run(path)
+
+
+RUN_BATCH = 4096
 
 
 def schema() -> Schema:
@@ -28,14 +75,14 @@ def schema() -> Schema:
     return Schema(
         slug=ID(stored=True, unique=True),
         fingerprint=ID(stored=True),
-        title=TEXT(stored=True, analyzer=text, field_boost=2.0),
-        body=TEXT(analyzer=text, stored=True),
-        quote=TEXT(analyzer=text),
-        speaker=TEXT(analyzer=text),
-        place=TEXT(analyzer=text),
-        outlet=TEXT(analyzer=text),
-        source=TEXT(analyzer=text),
-        org=TEXT(analyzer=text),
+        title=ArchiveText(stored=True, analyzer=text, field_boost=2.0),
+        body=ArchiveText(analyzer=text, stored=True),
+        quote=ArchiveText(analyzer=text),
+        speaker=ArchiveText(analyzer=text),
+        place=ArchiveText(analyzer=text),
+        outlet=ArchiveText(analyzer=text),
+        source=ArchiveText(analyzer=text),
+        org=ArchiveText(analyzer=text),
         date=DATETIME(stored=True),
         year=NUMERIC(stored=True),
         meta=STORED,
@@ -157,6 +204,7 @@ def _update_index(index_dir: Path, pages: list[tuple], text_of: Callable[[object
     # spilled to sorted runs on disk past WRITER_MB of Whoosh's own estimate (real memory
     # is about 1.5 times it): the default, 128, was the build's largest holder of memory.
     writer = ix.writer(compound=False, limitmb=WRITER_MB)
+    writer.pool = BatchedPool(writer._tempstorage, writer.newsegment, limitmb=WRITER_MB)
     try:
         for slug in sorted(set(existing) - set(wanted)):
             writer.delete_by_term("slug", slug)
