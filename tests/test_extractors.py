@@ -215,3 +215,23 @@ def test_relative_weekday_anchored_on_caption():
 def test_no_evidence_gives_no_date():
     found = extract_date([], [], None, ["He spoke on Thursday."], [], [])
     assert (found.date, found.source) == (None, "none")
+
+
+def test_outlet_prefilter_matches_wherever_an_alias_pattern_does():
+    """outlet_named first asks one combined expression whether any alias occurs at all:
+    it must say yes exactly where one of the per-alias patterns (each with its own case
+    rule) matches, on every alias of the registry as written, in other cases and with
+    neighbours that the patterns' boundaries refuse."""
+    from generator.extract.sources import _alias_patterns, _any_alias
+
+    patterns = _alias_patterns()
+    texts = []
+    for pattern, _ in patterns:
+        alias = pattern.pattern.split(")", 1)[1].rsplit("(?!", 1)[0].replace("\\", "")
+        texts += [f"Reported by {alias}.", alias.lower(), alias.upper(), f"x{alias}", f"{alias}-y", f"a.{alias}"]
+    checked = {True: 0, False: 0}
+    for text in texts:
+        expected = any(pattern.search(text) for pattern, _ in patterns)
+        assert bool(_any_alias().search(text)) == expected, text
+        checked[expected] += 1
+    assert checked[True] > 500 and checked[False] > 100, checked

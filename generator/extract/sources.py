@@ -69,8 +69,17 @@ def _kind(name: str) -> str:
     return next((o.kind for o in resources.outlets() if o.name == name), "outlet")
 
 
+@cache
+def _any_alias() -> re.Pattern:
+    """One expression matching wherever any alias pattern matches (each with its own
+    case rule): most texts name no outlet, and one search tells so."""
+    return re.compile("|".join(f"(?{'i' if p.flags & re.I else ''}:{p.pattern})" for p, _ in _alias_patterns()))
+
+
 def outlet_named(text: str) -> str | None:
     """The registry outlet a short text names, if any (longest alias first)."""
+    if not _any_alias().search(text):
+        return None
     for pattern, name in _alias_patterns():
         if pattern.search(text):
             return name
