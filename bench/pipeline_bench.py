@@ -190,6 +190,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--json", type=Path, help="save the figures (JSON)")
     parser.add_argument("--plot", type=Path, help="write the plot (SVG)")
+    parser.add_argument("--keep", type=Path, help="build the archives in this folder and keep them (to search them afterwards)")
     parser.add_argument("--from", dest="source", type=Path, help="use figures saved with --json instead of running")
     parser.add_argument("--add-run", nargs=2, type=Path, metavar=("REPORT", "TIME_V"), help="add a run made by hand (see above)")
     args = parser.parse_args()
@@ -199,8 +200,10 @@ def main() -> int:
         rows = sorted([r for r in rows if r["n"] != row["n"]] + [row], key=lambda r: r["n"])
     if args.sizes or not (args.source or args.add_run):
         with tempfile.TemporaryDirectory(prefix="pipeline-bench-") as tmp:
+            work = args.keep or Path(tmp)
+            work.mkdir(parents=True, exist_ok=True)
             for n in args.sizes or [1000, 10000]:
-                rows = [r for r in rows if r["n"] != n] + [measure(n, Path(tmp), args.jobs)]
+                rows = [r for r in rows if r["n"] != n] + [measure(n, work, args.jobs)]
     rows.sort(key=lambda r: r["n"])
     print(table(rows))
     machine = f"{os.cpu_count()} CPU(s), Python {platform.python_version()}, {platform.platform()}"
