@@ -235,3 +235,35 @@ def test_outlet_prefilter_matches_wherever_an_alias_pattern_does():
         assert bool(_any_alias().search(text)) == expected, text
         checked[expected] += 1
     assert checked[True] > 500 and checked[False] > 100, checked
+
+
+def test_speech_cues_written_as_a_trie_match_as_the_sorted_alternation_does():
+    """The cue expression is a trie of the speech verbs and source phrases; it must find
+    the same cues, with the same group, as the alternation sorted longest first: on every
+    form in several cases and neighbourhoods, and on 500 real BBC articles."""
+    import re
+
+    from generator import resources
+    from generator.extract.quotes import _cue_pattern
+    from tests.conftest import BBC
+
+    forms = sorted(resources.speech_verb_forms(), key=len, reverse=True)
+    phrases = sorted(resources.speech()["source_phrases"], key=len, reverse=True)
+    reference = re.compile(
+        r"(?<![\w-])(?:(?P<source>" + "|".join(map(re.escape, phrases)) + r")|(?P<verb>" + "|".join(map(re.escape, forms)) + r"))(?![\w-])",
+        re.I,
+    )
+    texts = []
+    for form in forms + phrases:
+        texts += [f"He {form} that.", f'"No," {form.upper()} Ann.', f"{form.title()}: x", f"un{form}", f"{form}s", f"{form}-x", f"{form} to the"]
+    texts += [path.read_text(encoding="utf-8", errors="replace") for path in sorted(BBC.glob("*/*.txt"))[:500]]
+
+    def cues(pattern, text):
+        return [(m.span(), m.group("source"), m.group("verb")) for m in pattern.finditer(text)]
+
+    found = 0
+    for text in texts:
+        expected = cues(reference, text)
+        assert cues(_cue_pattern(), text) == expected, text[:200]
+        found += len(expected)
+    assert found > 2000

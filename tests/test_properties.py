@@ -136,3 +136,69 @@ def test_repeats_counted_one_text_at_a_time_are_the_corpus_repeats(texts):
     repeats = corpus_repeats(texts)
     assert counter.repeats() == repeats
     assert [counter.lines_in(token) for token in tokens] == [repeated_lines_in(text, repeats) for text in texts]
+
+
+def _fold_as_written_first(text: str) -> str:
+    """generator.extract.text.fold as it was first written: the reference."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = re.sub(r"[‘’'`ʿʾ´]", "", stripped)
+    stripped = re.sub(r"[-‐‑–—_/.]", " ", stripped)
+    return " ".join(stripped.casefold().split())
+
+
+def _dominant_script_char_by_char(text: str, sample: int = 50_000) -> str:
+    from generator.extract.text import script_of
+
+    counts: dict[str, int] = {}
+    for char in text[:sample]:
+        if char.isalpha():
+            script = script_of(char)
+            counts[script] = counts.get(script, 0) + 1
+    return max(counts, key=counts.get) if counts else "LATIN"
+
+
+NAMES = st.text(alphabet=st.one_of(st.sampled_from(list("aZ ‘’'`ʿʾ´-‐‑–—_/.ﬁ²İßǅ\u0301\u00a0")), st.characters(blacklist_categories=("Cs",))), max_size=30)
+# Runs of one character, so that how often a letter occurs matters, not only which letters.
+SCRIPTS = st.lists(
+    st.tuples(st.one_of(st.sampled_from(list("ab Zé1.")), st.sampled_from(list("абвгдежαβγδאבגدهو中文ひら")),
+                        st.characters(blacklist_categories=("Cs",))), st.integers(min_value=1, max_value=6)),
+    max_size=25,
+).map(lambda runs: "".join(char * n for char, n in runs))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(NAMES)
+def test_fold_is_the_reference_fold(text):
+    """The cached fold, with its ASCII path and one translation table, gives what the
+    first fold gave (NFKD, combining marks dropped, two substitutions, case fold)."""
+    from generator.extract.text import fold
+
+    assert fold(text) == _fold_as_written_first(text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(SCRIPTS, st.integers(min_value=1, max_value=150))
+def test_dominant_script_counted_per_character_kind_is_the_count_per_character(text, sample):
+    """Counting each distinct character once (times its number) finds the same script,
+    ties included (the script met first in the text wins)."""
+    from generator.extract.text import dominant_script
+
+    assert dominant_script(text, sample) == _dominant_script_char_by_char(text, sample)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.text(alphabet="abA -", min_size=1, max_size=6), min_size=1, max_size=8),
+       st.text(alphabet="abA -.", max_size=40))
+def test_a_trie_alternation_matches_as_the_sorted_alternation_does(phrases, text):
+    """alternation(): where one phrase begins another ("said", "said to"), the longer is
+    taken unless what follows refuses it, as with the phrases sorted longest first."""
+    from generator.extract.text import alternation
+
+    def found(body):
+        return [m.span() for m in re.finditer(rf"(?<![\w-])(?:{body})(?![\w-])", text, re.I)]
+
+    reference = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    assert found(alternation(phrases)) == found(reference)

@@ -27,7 +27,7 @@ from generator.extract.people import (
     person_mentions,
     role_nouns,
 )
-from generator.extract.text import Span, quote_spans, split_sentences, words
+from generator.extract.text import Span, alternation, quote_spans, split_sentences, words
 from generator.model import Quote, Speaker
 
 ADVERBS = {
@@ -86,11 +86,9 @@ class Cue:
 
 @cache
 def _cue_pattern() -> re.Pattern:
-    forms = sorted(resources.speech_verb_forms(), key=len, reverse=True)
-    phrases = sorted(resources.speech()["source_phrases"], key=len, reverse=True)
-    alternatives = "|".join(re.escape(f) for f in forms)
-    sources = "|".join(re.escape(p) for p in phrases)
-    return re.compile(rf"(?<![\w-])(?:(?P<source>{sources})|(?P<verb>{alternatives}))(?![\w-])", re.I)
+    sources = alternation(resources.speech()["source_phrases"])
+    verbs = alternation(resources.speech_verb_forms())
+    return re.compile(rf"(?<![\w-])(?:(?P<source>{sources})|(?P<verb>{verbs}))(?![\w-])", re.I)
 
 
 def find_cues(text: str, spans: list[Span]) -> list[Cue]:
