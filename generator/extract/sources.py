@@ -18,7 +18,7 @@ from functools import cache
 from generator import resources
 from generator.clean import BYLINE, COPYRIGHT, SOURCE_LINE
 from generator.extract.people import person_mentions
-from generator.extract.text import DOMAIN, EMAIL, URL
+from generator.extract.text import DOMAIN, EMAIL, URL, alternation
 from generator.model import CleanDocument, LineKind
 
 DATELINE = re.compile(
@@ -48,9 +48,14 @@ def _alias_patterns() -> list[tuple[re.Pattern, str]]:
     out = []
     for outlet in resources.outlets():
         for alias in sorted({outlet.name, *outlet.aliases}, key=len, reverse=True):
-            flags = 0 if (alias.isupper() or len(alias) <= 4) else re.I
+            flags = 0 if _exact_case(alias) else re.I
             out.append((re.compile(rf"(?<![\w.-]){re.escape(alias)}(?![\w-])", flags), outlet.name))
     return out
+
+
+def _exact_case(alias: str) -> bool:
+    """An acronym or a short alias names the outlet only as written ("AP", not "ap")."""
+    return alias.isupper() or len(alias) <= 4
 
 
 @cache
@@ -73,7 +78,11 @@ def _kind(name: str) -> str:
 def _any_alias() -> re.Pattern:
     """One expression matching wherever any alias pattern matches (each with its own
     case rule): most texts name no outlet, and one search tells so."""
-    return re.compile("|".join(f"(?{'i' if p.flags & re.I else ''}:{p.pattern})" for p, _ in _alias_patterns()))
+    exact, any_case = [], []
+    for outlet in resources.outlets():
+        for alias in {outlet.name, *outlet.aliases}:
+            (exact if _exact_case(alias) else any_case).append(alias)
+    return re.compile(rf"(?<![\w.-])(?:{alternation(exact, ignore_case=False)}|(?i:{alternation(any_case)}))(?![\w-])")
 
 
 def outlet_named(text: str) -> str | None:

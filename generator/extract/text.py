@@ -38,17 +38,18 @@ def strip_links(line: str) -> tuple[str, int]:
     return MARKDOWN_LINK.sub(keep_text, line), inside
 
 
-def alternation(phrases) -> str:
+def alternation(phrases, ignore_case: bool = True) -> str:
     """A regular expression (no flags of its own) that matches, at any position, the
     longest of `phrases` that the rest of the pattern accepts, as the plain alternation
     of them sorted longest first does, but written as a trie: at each character only the
     branches that can still match are tried. Python's engine tries every alternative at
-    every position otherwise (the speech cues: 171 of them, 2 scans of each text). For a
-    pattern compiled with re.I; the phrases are lower-cased (ASCII ones match the same)."""
+    every position otherwise (the speech cues: 171 of them, 2 scans of each text). With
+    `ignore_case`, for a pattern (or group) matched with re.I: the phrases are lower-cased,
+    which re.I matches alike."""
     trie: dict = {}
     for phrase in phrases:
         node = trie
-        for char in phrase.lower():
+        for char in phrase.lower() if ignore_case else phrase:
             node = node.setdefault(char, {})
         node[""] = {}  # a phrase ends here
 
