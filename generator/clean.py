@@ -184,8 +184,8 @@ def _features(raw_line: str, script: str, repeated: frozenset[str]) -> dict:
         "words": n_words,
         "sentence": is_sentence_like(text, settings.PROSE_MIN_WORDS),
         "link_share": in_links / max(len(text), 1),
-        "legal": any(p.search(text) for p in legal) and (_site_voice(text) or bool(LEGAL_LABEL.match(text))),
-        "phrase": n_words <= settings.CHROME_PHRASE_MAX_WORDS and any(p.search(text) for p in phrases),
+        "legal": bool(legal.search(text)) and (_site_voice(text) or bool(LEGAL_LABEL.match(text))),
+        "phrase": n_words <= settings.CHROME_PHRASE_MAX_WORDS and bool(phrases.search(text)),
         "address": bool(URL.search(text) or EMAIL.search(text) or DOMAIN.fullmatch(text.strip()))
         and len(words(stripped_of_addresses)) <= 6,
         "other_script": script_share(text, script) < 1 - settings.OTHER_SCRIPT_SHARE,

@@ -99,3 +99,26 @@ def test_an_opening_question_after_the_headline_stays_text():
     result = kinds(page)
     assert result["Storm floods coastal towns"] == "title"
     assert result["Who pays for the damage?"] == "text"
+
+
+def test_chrome_phrases_searched_at_once_find_what_each_pattern_finds():
+    """clean asks one expression per list of chrome.yml; it must find a line exactly
+    when one of the list's patterns does, on the lines of 300 BBC articles and of the
+    golden seeds (tests/test_properties.py draws texts that each pattern matches)."""
+    import re
+
+    from generator import resources
+    from tests.conftest import BBC, ROOT
+
+    data = resources.load("chrome.yml")
+    lines = [line for path in sorted(BBC.glob("*/*.txt"))[:300] for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
+    lines += [line for path in sorted((ROOT / "tests" / "golden_seeds").rglob("*")) if path.is_file()
+              for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
+    found = 0
+    for combined, patterns in zip(resources.chrome_patterns(), (data["phrases"], data["legal"])):
+        each = [re.compile(p, re.I) for p in patterns]
+        for line in lines:
+            expected = any(p.search(line) for p in each)
+            assert bool(combined.search(line)) == expected, line
+            found += expected
+    assert found >= 10  # 20 lines of these articles hold a chrome phrase

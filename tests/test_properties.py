@@ -202,3 +202,19 @@ def test_a_trie_alternation_matches_as_the_sorted_alternation_does(phrases, text
 
     reference = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
     assert found(alternation(phrases)) == found(reference)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.data())
+def test_chrome_phrases_searched_at_once_find_each_patterns_matches(data):
+    """A text made to match one chrome.yml pattern (Hypothesis draws it from the pattern
+    itself), with text around it, is found by the list's one expression exactly when one
+    of the list's patterns finds it."""
+    from generator import resources
+
+    lists = resources.load("chrome.yml")
+    which = data.draw(st.sampled_from(["phrases", "legal"]))
+    pattern = data.draw(st.sampled_from(lists[which]))
+    text = data.draw(st.from_regex(re.compile(pattern, re.I)).filter(lambda t: len(t) < 200)) + data.draw(st.sampled_from(["", " now.", "\n", "x"]))
+    combined = dict(zip(("phrases", "legal"), resources.chrome_patterns()))[which]
+    assert bool(combined.search(text)) == any(re.search(p, text, re.I) for p in lists[which])
