@@ -57,9 +57,14 @@ def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, fl
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def site_dir(project: Path, site_root: Path | None) -> Path:
+    """Where a project's site is built: its own site/, or a folder of its own under site_root."""
+    return site_root / f"site-{project.name}" if site_root else project / "site"
+
+
 def site_build(project: Path, site_root: Path | None = None) -> tuple[float, float]:
     """One `mkdocs build` from an empty site/ (under site_root if given), the disk settled first."""
-    site = site_root / f"site-{project.name}" if site_root else project / "site"
+    site = site_dir(project, site_root)
     shutil.rmtree(site, ignore_errors=True)
     subprocess.run(["sync"], check=False)
     time.sleep(1)
@@ -105,7 +110,7 @@ def bench(n: int, work: Path, jobs: int, reps: int, site_root: Path | None = Non
     for name, where in builds.items():
         row[name] = statistics.median(wall for wall, _ in times[name])
         row[name + "_cpu"] = statistics.median(cpu for _, cpu in times[name])
-        site = site_root / f"site-{where.name}" if site_root else where / "site"
+        site = site_dir(where, site_root)
         row[name + "_pages"] = sum(1 for _ in site.rglob("index.html"))
         if site_root:
             shutil.rmtree(site, ignore_errors=True)

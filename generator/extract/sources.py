@@ -43,14 +43,18 @@ class Sources:
     dateline_text: str | None  # the dateline's words, for the date extractor
 
 
-@cache
-def _alias_patterns() -> list[tuple[re.Pattern, str]]:
-    out = []
+def _aliases():
+    """(alias, outlet name) for every name and alias of the registry, each outlet's
+    longest first."""
     for outlet in resources.outlets():
         for alias in sorted({outlet.name, *outlet.aliases}, key=len, reverse=True):
-            flags = 0 if _exact_case(alias) else re.I
-            out.append((re.compile(rf"(?<![\w.-]){re.escape(alias)}(?![\w-])", flags), outlet.name))
-    return out
+            yield alias, outlet.name
+
+
+@cache
+def _alias_patterns() -> list[tuple[re.Pattern, str]]:
+    return [(re.compile(rf"(?<![\w.-]){re.escape(alias)}(?![\w-])", 0 if _exact_case(alias) else re.I), name)
+            for alias, name in _aliases()]
 
 
 def _exact_case(alias: str) -> bool:
@@ -79,9 +83,8 @@ def _any_alias() -> re.Pattern:
     """One expression matching wherever any alias pattern matches (each with its own
     case rule): most texts name no outlet, and one search tells so."""
     exact, any_case = [], []
-    for outlet in resources.outlets():
-        for alias in {outlet.name, *outlet.aliases}:
-            (exact if _exact_case(alias) else any_case).append(alias)
+    for alias, _ in _aliases():
+        (exact if _exact_case(alias) else any_case).append(alias)
     return re.compile(rf"(?<![\w.-])(?:{alternation(exact, ignore_case=False)}|(?i:{alternation(any_case)}))(?![\w-])")
 
 
