@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of raw seeds (default: seeds)")
     b.add_argument("--docs", type=Path, default=Path("docs"), help="MkDocs docs folder (default: docs)")
     b.add_argument("--index", type=Path, default=Path(".archive/index"), help="Whoosh index folder (default: .archive/index)")
-    b.add_argument("--jobs", type=_positive, default=1, help="worker processes for extraction (default: 1)")
+    b.add_argument("--jobs", type=_positive, default=1, help="worker processes for extraction; from 2, the Whoosh index is made in a second process too (default: 1)")
     b.add_argument("--executor", choices=("local", "dask"), default="local",
                    help="where extraction runs: local processes (--jobs) or a Dask cluster (--scheduler)")
     b.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
@@ -188,6 +188,9 @@ def print_report(report: BuildReport, options: BuildOptions) -> None:
         print("  stages: " + ", ".join(f"{name} {seconds:.1f} s" for name, (seconds, _) in report.stages.items())
               + f"; peak memory {max(peak for _, peak in report.stages.values()):.0f} MB", file=out)
         print("  peak memory after each stage: " + ", ".join(f"{name} {peak:.0f} MB" for name, (_, peak) in report.stages.items()), file=out)
+    for name, (seconds, peak) in report.beside.items():
+        print(f"  {name} in a second process, beside the index pages and the client index: {seconds:.1f} s, "
+              f"peak memory {peak:.0f} MB (counting what it shares with the build)", file=out)
     for name, message in sorted(report.errors.items()):
         print(f"  error   {message}", file=out)
     for name, messages in sorted(report.warnings.items()):

@@ -13,7 +13,9 @@ result's text alone, zlib-compressed, read from `d/<n>.bin` with an HTTP range r
 (a server that ignores ranges sends the whole file, which works too). One article per
 pair of files where the file cap allows, more per pair in a big archive. Weights are the BM25F scores Whoosh gives the same term in the
 same document (same statistics, same quantized field lengths), so both engines rank
-alike. Facet data (dates, outlets, speakers, places per article) is one more file,
+alike. The statistics are the pages' own (their number, each field's total length, each
+term's document count), the ones Whoosh keeps for an index built from the same pages: the
+client index is a function of the pages alone, and is made while Whoosh indexes them. Facet data (dates, outlets, speakers, places per article) is one more file,
 loaded only when facets, a date filter or date order are asked for."""
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ def _dump(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def build_client_index(pages: list[tuple], searcher, write: Callable[[str, str], None], text_of: Callable[[object], str] = str) -> str:
+def build_client_index(pages: list[tuple], write: Callable[[str, str], None], text_of: Callable[[object], str] = str) -> str:
     """Calls write(relpath under docs/, content) for every file of the index, the pages
     (meta, body, fingerprint) in slug order; returns the vocabulary (typed word -> stems)
     as JSON, which `archive search` reads too. `text_of(body)` is a body's text: bodies
@@ -86,10 +88,7 @@ def build_client_index(pages: list[tuple], searcher, write: Callable[[str, str],
         digests[relpath] = hashlib.sha256(data).hexdigest()
         write(relpath, content)
 
-    count = searcher.doc_count_all()
-    # Without deletions a term's document frequency is the length of its postings; with
-    # them (after incremental updates) Whoosh still counts deleted documents, so ask it.
-    exact = searcher.reader().has_deletions()
+    count = len(pages)
     vocab: dict[str, set[str]] = defaultdict(set)
     entries = _Entries()  # key -> its value, serialized
     for field, code in FIELD_CODES.items():
@@ -109,11 +108,10 @@ def build_client_index(pages: list[tuple], searcher, write: Callable[[str, str],
             if field != "quote":  # quotes are part of the body already
                 for key, stems in terms.keys.items():
                     vocab[key] |= stems
-        avgfl = searcher.avg_field_length(field) or 1
+        avgfl = sum(lengths) / (count or 1) or 1  # Whoosh: the field's total length / documents
         boost = BOOSTS.get(field, 1.0)
         for stem, docs in docs_of.items():
-            frequency = searcher.doc_frequency(field, stem) if exact else len(docs)
-            idf = log(count / (frequency + 1)) + 1
+            idf = log(count / (len(docs) + 1)) + 1  # Whoosh's idf: documents / (those with the term + 1)
             flat, where, previous, at = [], [], 0, 0
             all_positions = positions_of[stem]
             for doc, tf in zip(docs, counts_of[stem]):

@@ -168,9 +168,10 @@ def update_index(index_dir: Path, pages: list[tuple], text_of: Callable[[object]
     where `text_of(body)` is the body's text (the pipeline passes where the text is, and
     the text is read only for the pages indexed). Returns counts."""
     content = "\n".join(sorted(f"{meta['slug']} {digest}" for meta, _, digest in pages))
-    # The files already in the index go into the seed too: a build from scratch is
-    # reproducible, and a new segment can never take the name of a live one.
-    existing = sorted(p.name for p in index_dir.iterdir()) if index_dir.is_dir() else []
+    # Whoosh's files already in the index go into the seed too: a build from scratch is
+    # reproducible, and a new segment can never take the name of a live one. Only its own:
+    # the build writes other files beside them while a second process indexes.
+    existing = sorted(p.name for p in index_dir.iterdir() if _is_whoosh_file(p)) if index_dir.is_dir() else []
     with _names_from(content + "\n" + "\n".join(existing)):
         try:
             return _update_index(index_dir, pages, text_of)
@@ -183,8 +184,12 @@ def update_index(index_dir: Path, pages: list[tuple], text_of: Callable[[object]
 def _clear(index_dir: Path) -> None:
     """Remove an unreadable Whoosh index (only Whoosh's own files)."""
     for path in index_dir.iterdir():
-        if path.is_file() and (path.suffix in WHOOSH_SUFFIXES or path.name.startswith("_MAIN_") or path.name == "MAIN_WRITELOCK"):
+        if path.is_file() and _is_whoosh_file(path):
             path.unlink()
+
+
+def _is_whoosh_file(path: Path) -> bool:
+    return path.suffix in WHOOSH_SUFFIXES or path.name.startswith("_MAIN_") or path.name == "MAIN_WRITELOCK"
 
 
 def _update_index(index_dir: Path, pages: list[tuple], text_of: Callable[[object], str]) -> dict[str, int]:

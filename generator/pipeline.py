@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import hashlib
+import gc
 import logging
+import multiprocessing
 import os
 import pickle
 import resource
 import tempfile
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from itertools import chain, islice
+from itertools import islice
 from pathlib import Path
 
 from generator.cache import ExtractionCache
@@ -30,13 +32,13 @@ from generator.extract.article import extract_article
 from generator.gazetteer import use_cache_dir as use_gazetteer_cache
 from generator.client_index import FOLDER as CLIENT_FOLDER
 from generator.client_index import build_client_index
-from generator.index import fingerprint, open_searcher, update_index
+from generator.index import fingerprint, update_index
 from generator.model import Article, RawDocument
 from generator.read import SeedError, read_seed
 from generator.slug import disambiguate, reserved, slugify
 from generator.stamps import CLIENT_INDEX, INDEX_PAGES, PAGE_STAMPS, Stamps, article_page_inputs, canonical, digest_of
 from generator.site import entity_links, iter_site
-from generator.search import VOCABULARY, open_index
+from generator.search import VOCABULARY
 from generator.write import OutputWriter, OwnershipError, atomic_write, front_matter, render_page
 
 log = logging.getLogger(__name__)
@@ -76,6 +78,7 @@ class BuildReport:
     index: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     stages: dict[str, tuple[float, float]] = field(default_factory=dict)  # name -> (seconds, peak RSS MB so far)
+    beside: dict[str, tuple[float, float]] = field(default_factory=dict)  # stages run in a second process: name -> (seconds, its peak RSS MB)
 
     _lap: float = field(default_factory=time.perf_counter, repr=False)
 
@@ -287,38 +290,51 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
         except OwnershipError as err:
             report.errors[relpath] = str(err)
 
-    if pages:
-        metas = [meta for meta, _, _ in pages]
-        site_inputs = digest_of(map(canonical, metas))
-        kept = stamps.get(INDEX_PAGES)
-        if kept and kept[0] == site_inputs and writer.keep(kept[1]):
-            say(f"the index pages in {options.docs}/ are up to date")
-            made = kept[1]
-        else:
-            say(f"writing the index pages to {options.docs}/")
-            made = []
-            for relpath, content in iter_site(metas):
-                write(relpath, content)
-                made.append(relpath)
-        stamps.put(INDEX_PAGES, [site_inputs, made])
-        del metas
-    report.lap("write index pages")
-    say(f"indexing {len(pages)} page(s) in {options.index}/")
-    report.index = update_index(options.index, pages, spool.body)
-    report.lap("whoosh index")
-    if pages:
-        inputs = client_index_inputs(options.index, pages)
-        if stamps.get(CLIENT_INDEX) == [inputs] and (options.index / VOCABULARY).is_file() and writer.keep_unchanged(f"{CLIENT_FOLDER}/"):
-            say(f"the site's search index in {options.docs}/{CLIENT_FOLDER}/ is up to date")
-        else:
-            say(f"writing the site's search index to {options.docs}/{CLIENT_FOLDER}/")
-            vocabulary = client_index(options.index, pages, write, spool.body)
-            atomic_write(options.index / VOCABULARY, vocabulary.encode("utf-8"))
-        stamps.put(CLIENT_INDEX, [inputs])
+    # The Whoosh index is made from the pages alone, and so are the index pages and the
+    # client index: with a second job it is made in a forked copy of this process, beside them.
+    beside = _index_beside_possible(options, pages)
+    say(f"indexing {len(pages)} page(s) in {options.index}/" + (" in a second process" if beside else ""))
+    indexing = IndexProcess(options.index, pages, spool.body) if beside else None
+    try:
+        if pages:
+            metas = [meta for meta, _, _ in pages]
+            site_inputs = digest_of(map(canonical, metas))
+            kept = stamps.get(INDEX_PAGES)
+            if kept and kept[0] == site_inputs and writer.keep(kept[1]):
+                say(f"the index pages in {options.docs}/ are up to date")
+                made = kept[1]
+            else:
+                say(f"writing the index pages to {options.docs}/")
+                made = []
+                for relpath, content in iter_site(metas):
+                    write(relpath, content)
+                    made.append(relpath)
+            stamps.put(INDEX_PAGES, [site_inputs, made])
+            del metas
+        report.lap("write index pages")
+        if not indexing:
+            report.index = update_index(options.index, pages, spool.body)
+            report.lap("whoosh index")
+        if pages:
+            inputs = client_index_inputs(pages)
+            if stamps.get(CLIENT_INDEX) == [inputs] and (options.index / VOCABULARY).is_file() and writer.keep_unchanged(f"{CLIENT_FOLDER}/"):
+                say(f"the site's search index in {options.docs}/{CLIENT_FOLDER}/ is up to date")
+            else:
+                say(f"writing the site's search index to {options.docs}/{CLIENT_FOLDER}/")
+                vocabulary = build_client_index(pages, write, spool.body)
+                atomic_write(options.index / VOCABULARY, vocabulary.encode("utf-8"))
+            stamps.put(CLIENT_INDEX, [inputs])
+        report.lap("client index")
+        if indexing:
+            report.index, seconds, peak = indexing.result()
+            report.lap("whoosh index wait")
+            report.beside["whoosh index"] = (seconds, peak)
+    finally:
+        if indexing:
+            indexing.stop()
     # Saved after everything it describes; a build killed before leaves the previous
     # stamps, which no longer match the files it rewrote (OutputWriter.keep).
     stamps.save()
-    report.lap("client index")
     # After an extractor failure the failed seeds' previous pages are kept: nothing is
     # removed until every seed extracts again.
     failed = any(EXTRACTION_FAILED in message for message in report.errors.values())
@@ -329,21 +345,74 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
     return report
 
 
-def client_index_inputs(index_dir: Path, pages: list[tuple[dict, tuple[int, int], str]]) -> str:
-    """What the client index is a function of (besides the generator's code): the Whoosh
-    index's table of contents (its segments and deletions: their statistics make the
-    weights) and every page, in order."""
-    ix = open_index(index_dir)
+def client_index_inputs(pages: list[tuple[dict, tuple[int, int], str]]) -> str:
+    """What the client index is a function of (besides the generator's code): every page,
+    in order."""
+    return digest_of(f"{meta['slug']}\t{page_fingerprint}" for meta, _, page_fingerprint in pages)
+
+
+BESIDE_LIMIT = 25_000  # articles: past this the Whoosh index is made after the client index
+
+
+def _index_beside_possible(options: BuildOptions, pages: list) -> bool:
+    """Whether the Whoosh index can be made in a second process: a second job was asked
+    for; this platform forks; this process has one thread (a forked copy of a threaded
+    one, as under `mkdocs serve`, could inherit a lock another thread held); and the
+    archive is small enough for two processes. Both hold the pages' front matter, and at
+    100,000 articles the build alone peaks at 937 MB (docs/scaling.md): one after the
+    other it stays under 1 GB."""
+    return (options.jobs >= 2 and 0 < len(pages) <= BESIDE_LIMIT and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods())
+
+
+class IndexProcess:
+    """`update_index` in a forked copy of this process, which shares the pages and the
+    spool with it and sends back the counts, its time and its peak memory. If that
+    process fails or dies, `result` makes the index here (and an error it meets then is
+    raised here, as without a second process)."""
+
+    def __init__(self, index_dir: Path, pages: list, text_of: Callable) -> None:
+        self._args = (index_dir, pages, text_of)
+        context = multiprocessing.get_context("fork")
+        self._answer, answer = context.Pipe(duplex=False)
+        self._process = context.Process(target=_index_here, args=(answer, *self._args), name="archive-whoosh-index", daemon=True)
+        self._process.start()
+        answer.close()
+
+    def result(self) -> tuple[dict[str, int], float, float]:
+        """(counts, seconds, peak resident MB of the process: what it shares with this one too)."""
+        try:
+            outcome = self._answer.recv()
+        except EOFError:  # it died without a word (killed, out of memory)
+            self._process.join()
+            outcome = ("failed", f"it stopped with exit code {self._process.exitcode}")
+        self._process.join()
+        if outcome[0] == "done":
+            return outcome[1], outcome[2], outcome[3]
+        log.warning("the search index could not be made in a second process (%s); making it here", outcome[1])
+        started = time.perf_counter()
+        counts = update_index(*self._args)
+        return counts, time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    def stop(self) -> None:
+        """End the process if it is still running (this build failed before waiting for it)."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._answer.close()
+
+
+def _index_here(answer, index_dir: Path, pages: list, text_of: Callable) -> None:
+    gc.freeze()  # the objects shared with the parent: collections would write to their pages
+    started = time.perf_counter()
     try:
-        toc = (index_dir / f"_{ix.indexname}_{ix.latest_generation()}.toc").read_bytes()
+        counts = update_index(index_dir, pages, text_of)
+    except BaseException as err:  # reported to the parent, which indexes again itself
+        answer.send(("failed", f"{type(err).__name__}: {err}"))
+    else:
+        answer.send(("done", counts, time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
     finally:
-        ix.close()
-    return digest_of(chain([hashlib.sha256(toc).hexdigest()], (f"{meta['slug']}\t{page_fingerprint}" for meta, _, page_fingerprint in pages)))
-
-
-def client_index(index_dir: Path, pages, write: Callable[[str, str], None], text_of: Callable) -> str:
-    with open_searcher(index_dir) as searcher:
-        return build_client_index(pages, searcher, write, text_of)
+        answer.close()
 
 
 class ArticleSpool:

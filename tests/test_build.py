@@ -57,21 +57,25 @@ def test_seeds_are_never_modified(tmp_path, seed_copy):
 def test_two_builds_are_byte_identical_whatever_the_jobs_and_process(tmp_path, seed_copy):
     """Separate processes with different string-hash seeds and --jobs, over the seeds
     written to disk in opposite orders: the pages, the site's search index and the
-    Whoosh index files are the same bytes."""
+    Whoosh index files are the same bytes, whether the Whoosh index was made after the
+    client index (one job) or beside it in a second process (two)."""
     reversed_copy = tmp_path / "seeds-reversed"
     reversed_copy.mkdir()
     for path in sorted(seed_copy.iterdir(), reverse=True):
         shutil.copy(path, reversed_copy / path.name)
-    outputs = []
+    outputs, reports = [], []
     for n, (jobs, hash_seed, seeds) in enumerate([("1", "1", seed_copy), ("2", "2", reversed_copy)]):
         out = tmp_path / f"build{n}"
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-        subprocess.run(
+        done = subprocess.run(
             [sys.executable, "-m", "generator", "build", "-q", "--seeds", str(seeds), "--docs", str(out / "docs"),
              "--index", str(out / "index"), "--jobs", jobs],
-            check=True, env=env, capture_output=True,
+            check=True, env=env, capture_output=True, text=True,
         )
         outputs.append(tree_bytes(out))
+        reports.append(done.stdout + done.stderr)
+    beside = "whoosh index in a second process"
+    assert beside not in reports[0] and beside in reports[1], reports
     assert outputs[0] == outputs[1]
     assert any(name.startswith("index/") for name in outputs[0])
     assert any(name.startswith("docs/search/t/") for name in outputs[0])
@@ -452,14 +456,14 @@ def test_client_search_index_keeps_hostile_text_as_data(tmp_path):
 
 
 def test_an_unchanged_archive_reuses_its_search_index_and_a_change_remakes_it(tmp_path, seed_copy, monkeypatch):
-    """The client index is a function of the pages and the Whoosh index's state: with
-    both unchanged a rebuild keeps it (and it stays in the manifest); otherwise, or if a
-    file of it was changed or removed, it is made again."""
+    """The client index is a function of the pages: with them unchanged a rebuild keeps
+    it (and it stays in the manifest); otherwise, or if a file of it was changed or
+    removed, it is made again."""
     import generator.pipeline as pipeline
 
     made = []
-    real = pipeline.client_index
-    monkeypatch.setattr(pipeline, "client_index", lambda *args: made.append(1) or real(*args))
+    real = pipeline.build_client_index
+    monkeypatch.setattr(pipeline, "build_client_index", lambda *args: made.append(1) or real(*args))
     search = tmp_path / "docs" / "search"
     run_build(tmp_path, seed_copy)
     first = tree_bytes(search)
@@ -522,10 +526,10 @@ def test_pages_made_from_unchanged_inputs_are_kept_and_the_rest_made_again(tmp_p
     fresh = tmp_path / "fresh"
     fresh.mkdir()
     run_build(fresh, seed_copy)
-    # Not search/: its weights use Whoosh's statistics, which count a replaced document
-    # until its segment is merged (docs/scaling.md).
-    assert {k: v for k, v in tree_bytes(docs).items() if not k.startswith(("search/", ".archive-manifest"))} == {
-        k: v for k, v in tree_bytes(fresh / "docs").items() if not k.startswith(("search/", ".archive-manifest"))
+    # search/ too: its weights come from the pages, not from Whoosh's statistics, which
+    # count a replaced document until its segment is merged.
+    assert {k: v for k, v in tree_bytes(docs).items() if not k.startswith(".archive-manifest")} == {
+        k: v for k, v in tree_bytes(fresh / "docs").items() if not k.startswith(".archive-manifest")
     }
 
 
@@ -565,3 +569,66 @@ def test_front_matters_share_their_names_and_stay_equal():
     assert shared[0]["quotes"][0] is not shared[1]["quotes"][0]
     assert _shared(metas[0], {}) == metas[0] and _shared({"a": 1, "b": True}, memo) == {"a": 1, "b": True}
     assert type(_shared({"a": True}, memo)["a"]) is bool and type(_shared({"a": 1}, memo)["a"]) is int
+
+
+def _index_process_inputs(tmp_path, seed_copy):
+    """A built archive's pages as the pipeline hands them to the Whoosh stage, with the
+    articles' texts in a list (where each text is: its number)."""
+    from generator.index import open_searcher
+
+    run_build(tmp_path, seed_copy)
+    with open_searcher(tmp_path / "index") as searcher:
+        stored = sorted(searcher.all_stored_fields(), key=lambda fields: fields["slug"])
+    pages = [({"slug": f["slug"], "title": f["title"]}, n, f["fingerprint"]) for n, f in enumerate(stored)]
+    return pages, [f["body"] for f in stored]
+
+
+@pytest.mark.parametrize("failure", ["raises", "dies"])
+def test_a_failed_index_process_leaves_the_index_to_the_build(tmp_path, seed_copy, caplog, failure):
+    """If the second process raises or dies while indexing, the build is told so and
+    indexes the pages itself: the index holds them all, as one process would make it."""
+    from generator.index import open_searcher
+    from generator.pipeline import IndexProcess
+
+    pages, texts = _index_process_inputs(tmp_path / "built", seed_copy)
+    here = os.getpid()
+
+    def text_of(n):
+        if os.getpid() != here:  # in the second process only
+            if failure == "dies":
+                os._exit(9)
+            raise OSError(28, "No space left on device")
+        return texts[n]
+
+    index = tmp_path / "index"
+    with caplog.at_level("WARNING"):
+        process = IndexProcess(index, pages, text_of)
+        counts, seconds, peak = process.result()
+        process.stop()
+    assert counts == {"added": 5, "updated": 0, "unchanged": 0, "removed": 0} and seconds > 0 and peak > 0
+    message = "No space left on device" if failure == "raises" else "exit code 9"
+    assert any("second process" in r.message and message in r.message for r in caplog.records), caplog.text
+    with open_searcher(index) as searcher:
+        assert sorted(f["slug"] for f in searcher.all_stored_fields()) == sorted(page[0]["slug"] for page in pages)
+
+
+def test_the_index_is_made_in_a_second_process_only_when_that_is_safe(tmp_path):
+    """Two jobs asked for, one thread in this process (a forked copy of a threaded one
+    can inherit a lock held by another thread), and an archive small enough for two
+    processes' memory."""
+    import threading
+
+    from generator.pipeline import BESIDE_LIMIT, BuildOptions, _index_beside_possible
+
+    some = [None] * 10
+    assert not _index_beside_possible(BuildOptions(jobs=1), some)
+    assert not _index_beside_possible(BuildOptions(jobs=2), [])
+    assert not _index_beside_possible(BuildOptions(jobs=2), [None] * (BESIDE_LIMIT + 1))
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not _index_beside_possible(BuildOptions(jobs=2), some)
+    finally:
+        release.set()
+        other.join()
