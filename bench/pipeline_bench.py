@@ -33,6 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 STAGES = ("read", "clean+extract", "write articles", "write index pages", "whoosh index", "client index")
+# With --jobs 2 or more the Whoosh index is made in a second process while the build writes
+# the index pages and the client index; the build's last stage is the wait for it.
+STAGES_BESIDE = ("read", "clean+extract", "write articles", "write index pages", "client index", "whoosh index wait")
 
 
 def parse_report(text: str) -> dict:
@@ -41,8 +44,10 @@ def parse_report(text: str) -> dict:
     peaks = dict(re.findall(r"([a-z][a-z+ ]*?) ([\d.]+) MB", text.split("peak memory after each stage:")[1].splitlines()[0]))
     total = float(re.search(r"seed\(s\) in ([\d.]+) s", text).group(1))
     articles = int(re.search(r"archive: (\d+) article", text).group(1))
+    beside = re.findall(r"^  ([a-z][a-z ]*?) in a second process, [^:]*: ([\d.]+) s, peak memory ([\d.]+) MB", text, re.M)
     return {"articles": articles, "seconds": total,
-            "stages": {name.strip(): [float(times[name]), float(peaks[name])] for name in times}}
+            "stages": {name.strip(): [float(times[name]), float(peaks[name])] for name in times},
+            "beside": {name: [float(seconds), float(peak)] for name, seconds, peak in beside}}
 
 
 def measure(n: int, work: Path, jobs: int) -> dict:
@@ -117,6 +122,9 @@ def table(rows: list[dict]) -> str:
         n = r["articles"]
         for name, (seconds, peak) in r["stages"].items():
             lines.append(f"| {r['n']:,} | {name} | {seconds:.1f} s | {n / seconds if seconds else float('inf'):,.0f} | {peak:.0f} MB |")
+        for name, (seconds, peak) in r.get("beside", {}).items():
+            lines.append(f"| {r['n']:,} | {name} (second process, beside the index pages and client index) | {seconds:.1f} s "
+                         f"| {n / seconds if seconds else float('inf'):,.0f} | {peak:.0f} MB (its own peak) |")
         lines.append(f"| {r['n']:,} | **whole pipeline** | **{r['seconds']:.1f} s** ({r['cpu']:.0f} s CPU) | {n / r['seconds']:,.0f} "
                      f"| **{max(p for _, p in r['stages'].values()):.0f} MB** (largest process: {r['largest_process_mb']:.0f} MB; "
                      f"build and workers together: {r.get('tree_peak_mb', float('nan')):.0f} MB) |")

@@ -1,4 +1,6 @@
-"""The one orchestrator: read -> clean -> extract -> write -> site -> index, in order.
+"""The one orchestrator: read -> clean -> extract -> write -> site -> index, in order
+(with two jobs or more, the Whoosh index is made in a second process beside the site's
+index pages and the client index).
 
 No stage knows about another; only this module knows the order. One bad seed never stops
 the archive: its problem is recorded against its file name and the build goes on."""

@@ -28,3 +28,17 @@ def test_the_benchmark_reads_every_stage_of_a_real_build_report_and_plots_it(tmp
     lines = [e for e in svg.iter() if e.tag.endswith("polyline")]
     assert len(lines) == 3 and all(len(e.get("points").split()) == 2 for e in lines)
     assert pipeline_bench.table(rows).count("whole pipeline") == 2
+
+
+def test_the_benchmark_reads_the_index_made_in_a_second_process(tmp_path, seed_copy):
+    """With two jobs (the benchmark's default) the report has another order of stages and
+    a line for the Whoosh index made beside them; the table shows it."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-m", "generator", "build", "--seeds", str(seed_copy), "--docs", str(tmp_path / "docs"),
+                           "--index", str(tmp_path / "ix"), "--jobs", "2", "-q"], capture_output=True, text=True, check=True)
+    row = pipeline_bench.parse_report(done.stdout)
+    assert tuple(row["stages"]) == pipeline_bench.STAGES_BESIDE
+    assert list(row["beside"]) == ["whoosh index"] and all(value > 0 for value in row["beside"]["whoosh index"])
+    table = pipeline_bench.table([dict(row, n=5, cpu=1.0, largest_process_mb=100.0, tree_peak_mb=200.0)])
+    assert "whoosh index (second process" in table and "whoosh index wait" in table
