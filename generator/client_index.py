@@ -11,12 +11,14 @@ shards holding its words, and the display data of the results it shows: `d/<n>.j
 (slug, title, date, outlet, speakers, and where the text is) and, for snippets, each
 result's text alone, zlib-compressed, read from `d/<n>.bin` with an HTTP range request
 (a server that ignores ranges sends the whole file, which works too). One article per
-pair of files where the file cap allows, more per pair in a big archive. Weights are the BM25F scores Whoosh gives the same term in the
-same document (same statistics, same quantized field lengths), so both engines rank
-alike. The statistics are the pages' own (their number, each field's total length, each
-term's document count), the ones Whoosh keeps for an index built from the same pages: the
-client index is a function of the pages alone, and is made while Whoosh indexes them. Facet data (dates, outlets, speakers, places per article) is one more file,
-loaded only when facets, a date filter or date order are asked for."""
+pair of files where the file cap allows, more per pair in a big archive. Weights are the
+BM25F scores Whoosh gives the same term in the same document (same statistics, same
+quantized field lengths), so both engines rank alike. The statistics are the pages' own
+(their number, each field's total length, each term's document count), the ones Whoosh
+keeps for an index built from the same pages: the client index is a function of the
+pages alone, and is made while Whoosh indexes them. Facet data (dates, outlets, speakers,
+places per article) is one more file, loaded only when facets, a date filter or date
+order are asked for."""
 
 from __future__ import annotations
 

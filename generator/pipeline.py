@@ -87,7 +87,7 @@ class BuildReport:
     def lap(self, stage: str) -> None:
         """Record the time since the previous lap as `stage`, with the peak memory so far."""
         now = time.perf_counter()
-        self.stages[stage] = (now - self._lap, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        self.stages[stage] = (now - self._lap, peak_mb())
         self._lap = now
 
     def warn(self, name: str, message: str) -> None:
@@ -384,17 +384,15 @@ class IndexProcess:
     def result(self) -> tuple[dict[str, int], float, float]:
         """(counts, seconds, peak resident MB of the process: what it shares with this one too)."""
         try:
-            outcome = self._answer.recv()
+            done, outcome = self._answer.recv()
         except EOFError:  # it died without a word (killed, out of memory)
-            self._process.join()
-            outcome = ("failed", f"it stopped with exit code {self._process.exitcode}")
+            done, outcome = False, None
         self._process.join()
-        if outcome[0] == "done":
-            return outcome[1], outcome[2], outcome[3]
-        log.warning("the search index could not be made in a second process (%s); making it here", outcome[1])
-        started = time.perf_counter()
-        counts = update_index(*self._args)
-        return counts, time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if done:
+            return outcome
+        why = outcome or f"it stopped with exit code {self._process.exitcode}"
+        log.warning("the search index could not be made in a second process (%s); making it here", why)
+        return _timed_update(*self._args)
 
     def stop(self) -> None:
         """End the process if it is still running (this build failed before waiting for it)."""
@@ -404,17 +402,26 @@ class IndexProcess:
         self._answer.close()
 
 
-def _index_here(answer, index_dir: Path, pages: list, text_of: Callable) -> None:
+def _index_here(answer, *args) -> None:
     gc.freeze()  # the objects shared with the parent: collections would write to their pages
-    started = time.perf_counter()
     try:
-        counts = update_index(index_dir, pages, text_of)
+        answer.send((True, _timed_update(*args)))
     except BaseException as err:  # reported to the parent, which indexes again itself
-        answer.send(("failed", f"{type(err).__name__}: {err}"))
-    else:
-        answer.send(("done", counts, time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+        answer.send((False, f"{type(err).__name__}: {err}"))
     finally:
         answer.close()
+
+
+def _timed_update(index_dir: Path, pages: list, text_of: Callable) -> tuple[dict[str, int], float, float]:
+    """`update_index`'s counts, its seconds, and this process's peak resident MB after it."""
+    started = time.perf_counter()
+    counts = update_index(index_dir, pages, text_of)
+    return counts, time.perf_counter() - started, peak_mb()
+
+
+def peak_mb() -> float:
+    """This process's peak resident set so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class ArticleSpool:
