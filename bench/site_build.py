@@ -16,7 +16,15 @@ CPU column is the steadier comparison.
 SITE_ROOT=/dev/shm writes each build's site/ under that folder instead (a memory file
 system): what is left is the builds' own work, without the disk's cost per file created
 (our site has 3.5 times the pages of the plain one, and on this machine's disk a new file
-and its folder cost 0.3 to 1.2 ms)."""
+and its folder cost 0.3 to 1.2 ms).
+
+FRESH_SITES=1 builds each time into a folder no build has used, and deletes the sites only
+after all the rounds of an N. Deleting a site just before the next build (the default)
+makes that build's files dearer on ext4: its inode allocator passes over every inode
+freed in the last minutes (`recently_deleted` in fs/ext4/ialloc.c, the largest kernel
+item in a profile of our build), and our site frees 3.5 times as many as the plain one.
+A first build, as on a fresh clone, meets no such cost; a rebuild (MkDocs empties site/
+first) meets it. The two settings measure those two cases."""
 
 from __future__ import annotations
 
@@ -62,10 +70,14 @@ def site_dir(project: Path, site_root: Path | None) -> Path:
     return site_root / f"site-{project.name}" if site_root else project / "site"
 
 
-def site_build(project: Path, site_root: Path | None = None) -> tuple[float, float]:
-    """One `mkdocs build` from an empty site/ (under site_root if given), the disk settled first."""
+def site_build(project: Path, site_root: Path | None = None, fresh: int | None = None) -> tuple[float, float]:
+    """One `mkdocs build` from an empty site/ (under site_root if given), the disk settled
+    first: the site of the previous build deleted, or (fresh: the round) a new folder."""
     site = site_dir(project, site_root)
-    shutil.rmtree(site, ignore_errors=True)
+    if fresh is None:
+        shutil.rmtree(site, ignore_errors=True)
+    else:
+        site = site.with_name(f"{site.name}-{fresh}")
     subprocess.run(["sync"], check=False)
     time.sleep(1)
     return timed([str(BIN / "mkdocs"), "build", "-q", "--site-dir", str(site)], project)
@@ -75,7 +87,7 @@ def children_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-def bench(n: int, work: Path, jobs: int, reps: int, site_root: Path | None = None) -> dict:
+def bench(n: int, work: Path, jobs: int, reps: int, site_root: Path | None = None, fresh: bool = False) -> dict:
     project = work / f"archive-{n}"
     project.mkdir()
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
@@ -88,9 +100,15 @@ def bench(n: int, work: Path, jobs: int, reps: int, site_root: Path | None = Non
     run([sys.executable, str(ROOT / "bench" / "make_corpus.py"), str(project / "seeds"), "--count", str(n)], project)
     pipeline = run([str(BIN / "archive"), "build", "-q", "--jobs", str(jobs)], project)
 
+    # Plain MkDocs gets the articles as Markdown (our pages' text is HTML, made by the
+    # pipeline: generator/article_html.py); the same seeds, from the same extraction cache.
+    markdown = work / f"markdown-{n}"
+    run([str(BIN / "archive"), "build", "-q", "--jobs", str(jobs), "--markdown-bodies", "--docs", str(markdown / "docs"),
+         "--index", str(project / ".archive" / "index-markdown")], project)
     plain = work / f"plain-{n}"
     (plain / "docs").mkdir(parents=True)
-    shutil.copytree(project / "docs" / "articles", plain / "docs" / "articles", ignore=shutil.ignore_patterns("index.md", "page-*.md"))
+    shutil.copytree(markdown / "docs" / "articles", plain / "docs" / "articles", ignore=shutil.ignore_patterns("index.md", "page-*.md"))
+    shutil.rmtree(markdown)
     (plain / "docs" / "index.md").write_text("# Plain\n")
     (plain / "mkdocs.yml").write_text(PLAIN_CONFIG)
     bare = work / f"bare-{n}"
@@ -101,7 +119,7 @@ def bench(n: int, work: Path, jobs: int, reps: int, site_root: Path | None = Non
     for rep in range(reps):
         order = list(builds.items())
         for name, where in order if rep % 2 == 0 else reversed(order):  # drift falls on each alike
-            times[name].append(site_build(where, site_root))
+            times[name].append(site_build(where, site_root, rep if fresh else None))
     row = {"n": n, "pipeline": pipeline, "reps": reps}
     # The machine's speed drifts within a run: each round's builds ran side by side, so the
     # median of the rounds' ratios is steadier than the ratio of the medians.
@@ -110,10 +128,13 @@ def bench(n: int, work: Path, jobs: int, reps: int, site_root: Path | None = Non
     for name, where in builds.items():
         row[name] = statistics.median(wall for wall, _ in times[name])
         row[name + "_cpu"] = statistics.median(cpu for _, cpu in times[name])
-        site = site_dir(where, site_root)
-        row[name + "_pages"] = sum(1 for _ in site.rglob("index.html"))
-        if site_root:
-            shutil.rmtree(site, ignore_errors=True)
+        sites = [site_dir(where, site_root)]
+        if fresh:
+            sites = [sites[0].with_name(f"{sites[0].name}-{rep}") for rep in range(reps)]
+        row[name + "_pages"] = sum(1 for _ in sites[-1].rglob("index.html"))
+        if site_root or fresh:
+            for site in sites:
+                shutil.rmtree(site, ignore_errors=True)
     return row
 
 
@@ -122,12 +143,14 @@ def main() -> int:
     jobs = int(os.environ.get("JOBS", "2"))
     reps = int(os.environ.get("REPS", "3"))
     site_root = Path(os.environ["SITE_ROOT"]) if os.environ.get("SITE_ROOT") else None
+    fresh = os.environ.get("FRESH_SITES") == "1"
     rows = []
     with tempfile.TemporaryDirectory(prefix="archive-bench-") as tmp:
         for n in sizes:
-            rows.append(bench(n, Path(tmp), jobs, reps, site_root))
+            rows.append(bench(n, Path(tmp), jobs, reps, site_root, fresh))
             print(f"done {n}", file=sys.stderr)
     where = f"sites written under {site_root}" if site_root else "sites written beside the projects, on disk"
+    where += ", each build into a folder not used before" if fresh else ", each build after deleting the previous site"
     print(f"Medians of {reps} alternating builds each ({where}); wall time, then CPU time (user + system).\n")
     print(f"| articles | pipeline (--jobs {jobs}) | our mkdocs build | pages | plain MkDocs (default plugins) | plain, no plugin | pages "
           "| ours / plain: wall | CPU | ours / no plugin: wall | CPU | median of the rounds' ratios (wall): ours / plain | ours / no plugin "

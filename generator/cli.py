@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="where extraction runs: local processes (--jobs) or a Dask cluster (--scheduler)")
     b.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
     b.add_argument("--strict", action="store_true", help="fail (exit 1) on any warning or bad seed")
+    b.add_argument("--markdown-bodies", action="store_true",
+                   help="write each article's text as Markdown, for tools that read the pages (MkDocs then renders it through Markdown, slower); default: as HTML")
     b.add_argument("-q", "--quiet", action="store_true", help="print only the report")
     b.add_argument("--wait", type=float, default=60.0, help="seconds to wait for another running build (default: 60)")
     cl = sub.add_parser(
@@ -89,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.executor == "dask" and not args.scheduler:
             parser.error("--executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
         options = BuildOptions(seeds=args.seeds, docs=args.docs, index=args.index, jobs=args.jobs, strict=args.strict,
-                               executor=args.executor, scheduler=args.scheduler)
+                               executor=args.executor, scheduler=args.scheduler, markdown_bodies=args.markdown_bodies)
         progress = None if args.quiet else (lambda message: print(message, file=sys.stderr, flush=True))
         try:
             report = build(options, progress, wait=args.wait)

@@ -59,6 +59,7 @@ class BuildOptions:
     strict: bool = False
     executor: str = "local"  # "local" (processes on this machine) or "dask"
     scheduler: str | None = None  # the Dask scheduler's address, for executor "dask"
+    markdown_bodies: bool = False  # article text as Markdown rather than HTML (write.render_page)
 
     @property
     def cache_dir(self) -> Path:
@@ -266,12 +267,12 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
     for i, meta in enumerate(metas):
         (_, slug), (_, _, seed, _, where) = names[i], found[i]
         relpath, raw_copy = f"articles/{slug}.md", f"raw/{slug}.txt"
-        inputs = article_page_inputs(entry_of[seed], meta, links)
+        inputs = article_page_inputs(entry_of[seed], meta, links, options.markdown_bodies)
         kept = stamps.get(relpath)
         if kept and kept[0] == inputs and writer.keep([relpath, raw_copy]):
             page_fingerprint = kept[1]  # made from the same inputs, and on disk as written
         else:
-            text, _ = render_page(article(i), meta, links)
+            text, _ = render_page(article(i), meta, links, markdown=options.markdown_bodies)
             try:
                 writer.write(relpath, text)
                 writer.write(raw_copy, (options.seeds / seed).read_bytes())

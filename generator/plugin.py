@@ -9,7 +9,7 @@
 - Pages outside the navigation (articles and index pages, thousands of them) are
   rendered from a shell (generator/shell.py): Material's template once per kind of
   page, filled in per page. `shell_pages: false` renders every page in full.
-- Index pages, which the site stage writes as HTML, skip Markdown
+- Index pages and article pages, which the generator writes as HTML, skip Markdown
   (generator/prerendered.py): their links are resolved and checked as MkDocs would.
 - The static files the generator wrote (its manifest: search index, raw seeds,
   exports; 2,700 at 1,000 articles) are hard-linked into the site instead of copied,
@@ -45,6 +45,7 @@ class ArchiveConfig(base.Config):
     jobs = c.Type(int, default=1)
     generate = c.Choice(("always", "serve", "never"), default="always")
     shell_pages = c.Type(bool, default=True)  # pages outside the nav from a shell (generator/shell.py)
+    markdown_bodies = c.Type(bool, default=False)  # article text written as Markdown (archive build --markdown-bodies)
 
 
 class ArchivePlugin(BasePlugin[ArchiveConfig]):
@@ -71,6 +72,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             docs=Path(config.docs_dir),
             index=root / self.config.index,
             jobs=self.config.jobs,
+            markdown_bodies=self.config.markdown_bodies,
         )
         report = build(options)
         log.info(

@@ -1,10 +1,12 @@
-"""Index pages written as HTML by the site stage, rendered by MkDocs without Markdown.
+"""Pages written as HTML by the generator, rendered by MkDocs without Markdown.
 
 The speaker, place, organization, outlet, source, timeline and list pages are most of a
 large archive's pages (2,500 of 3,500 at 1,000 articles) and are made of links: through
 Python-Markdown and MkDocs' link resolution they cost more than the articles themselves.
 The site stage (generator/site.py) writes them as HTML with every piece of seed text
-escaped, and marks them in their front matter (`archive_html: true`). For such a page
+escaped, and the write stage writes each article's text as the HTML of its Markdown
+(generator/article_html.py); both mark the page in its front matter
+(`archive_html: true`). For such a page
 the plugin swaps MkDocs' Markdown render for `render` below, which does what MkDocs'
 render does for this HTML, and only that:
 
@@ -16,7 +18,7 @@ render does for this HTML, and only that:
   of the page are its anchors;
 - the headings, as site.Headings writes them, make the page's table of contents.
 
-Only the site stage writes these pages, in the one form the expressions below read."""
+Only the generator writes these pages, in the one form the expressions below read."""
 
 from __future__ import annotations
 

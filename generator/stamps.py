@@ -74,13 +74,13 @@ class Stamps:
         atomic_write(self.path, data.encode("utf-8"))
 
 
-def article_page_inputs(entry: str, meta: dict, links: dict[str, dict[str, str]]) -> str:
+def article_page_inputs(entry: str, meta: dict, links: dict[str, dict[str, str]], markdown: bool = False) -> str:
     """What write.render_page makes an article's page from: the article (its extraction
-    cache key `entry` names it), its front matter and the slugs of the speakers and
-    places it links to."""
+    cache key `entry` names it), its front matter, the slugs of the speakers and places
+    it links to, and the form of its body."""
     names = {
         "speakers": set(meta.get("speakers", [])) | {quote["speaker"] for quote in meta.get("quotes", [])},
         "places": set(meta.get("places", [])),
     }
     used = {section: {name: links.get(section, {}).get(name) for name in found} for section, found in names.items()}
-    return digest(entry, canonical(meta), canonical(used))
+    return digest(entry, canonical(meta), canonical(used), "markdown" if markdown else "html")

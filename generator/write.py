@@ -20,7 +20,9 @@ import frontmatter
 import yaml
 
 from generator import __version__
+from generator.article_html import body_html
 from generator.model import Article
+from generator.prerendered import HTML_KEY
 
 log = logging.getLogger(__name__)
 
@@ -182,9 +184,15 @@ def _quoted_in(paragraph: str, quotes: list[dict]) -> list[tuple[str, str]]:
     return found
 
 
-def render_page(article: Article, meta: dict, links: dict[str, dict[str, str]] | None = None) -> tuple[str, str]:
-    """(page text, body) for an article whose front matter `meta` is already made."""
+def render_page(article: Article, meta: dict, links: dict[str, dict[str, str]] | None = None,
+                markdown: bool = False) -> tuple[str, str]:
+    """(page text, body) for an article whose front matter `meta` is already made. The
+    body is `render_body`'s Markdown with `markdown`; otherwise its HTML
+    (generator/article_html.py), marked so in the front matter: MkDocs renders it
+    without Markdown."""
     body = render_body(article, meta, links)
+    if not markdown:
+        body, meta = body_html(body), {**meta, HTML_KEY: True}
     post = frontmatter.Post(body, **{})
     post.metadata = meta
     # libyaml's emitter (5x faster than PyYAML's own: 19 s of 10,000 pages' 43 s); it quotes

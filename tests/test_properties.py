@@ -69,9 +69,10 @@ def test_front_matter_round_trips_through_yaml(text):
     if article is None:
         return
     meta = front_matter(article)
-    page, body = render_page(article, meta)
-    markdown_read, meta_read = mkdocs_meta.get_data(page)
-    assert meta_read == meta and markdown_read.strip() == body.strip()
+    for markdown_body, marked in ((False, {"archive_html": True}), (True, {})):
+        page, body = render_page(article, meta, markdown=markdown_body)
+        markdown_read, meta_read = mkdocs_meta.get_data(page)
+        assert meta_read == {**meta, **marked} and markdown_read.strip() == body.strip()
 
 
 class _Tags(HTMLParser):
@@ -89,12 +90,13 @@ def test_no_markup_from_the_input_reaches_the_page(text):
     article = _article(text)
     if article is None:
         return
-    html = markdown.markdown(render_body(article), extensions=["attr_list", "toc"])
-    parser = _Tags()
-    parser.feed(html)
-    for tag, attrs in parser.found:
-        assert tag in {"p", "em"}, (tag, attrs, html)
-        assert set(attrs) <= {"class"} and attrs.get("class", "archive-caption") in {"archive-caption", "archive-attribution"}
+    _, written = render_page(article, front_matter(article))  # the HTML the page holds
+    for html in (written, markdown.markdown(render_body(article), extensions=["attr_list", "toc"])):
+        parser = _Tags()
+        parser.feed(html)
+        for tag, attrs in parser.found:
+            assert tag in {"p", "em"}, (tag, attrs, html)
+            assert set(attrs) <= {"class"} and attrs.get("class", "archive-caption") in {"archive-caption", "archive-attribution"}
 
 
 @FAST
