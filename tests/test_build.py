@@ -498,7 +498,7 @@ def test_pages_made_from_unchanged_inputs_are_kept_and_the_rest_made_again(tmp_p
 
     rendered, sites = [], []
     real_render, real_site = pipeline.render_page, pipeline.iter_site
-    monkeypatch.setattr(pipeline, "render_page", lambda article, *a: rendered.append(article.slug) or real_render(article, *a))
+    monkeypatch.setattr(pipeline, "render_page", lambda article, *a, **k: rendered.append(article.slug) or real_render(article, *a, **k))
     monkeypatch.setattr(pipeline, "iter_site", lambda *a: sites.append(1) or real_site(*a))
     docs = tmp_path / "docs"
     run_build(tmp_path, seed_copy)
