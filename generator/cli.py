@@ -183,6 +183,8 @@ def print_report(report: BuildReport, options: BuildOptions) -> None:
         f"{report.warning_count} warning(s), {len(report.errors)} bad seed(s)",
         file=out,
     )
+    if report.up_to_date:
+        print("  nothing changed since the last build (seeds, curation files, pages and index as it left them): its findings stand", file=out)
     if report.index:
         i = report.index
         print(f"  index {options.index}: {i['added']} added, {i['updated']} updated, {i['unchanged']} unchanged, {i['removed']} removed", file=out)

@@ -31,6 +31,7 @@ from generator.cache import key as cache_key
 from generator.clean import RepeatCounter, clean
 from generator.curate import curation_path, is_curation_file, load_curation
 from generator.extract.article import extract_article
+from generator.freshness import Freshness
 from generator.gazetteer import use_cache_dir as use_gazetteer_cache
 from generator.client_index import FOLDER as CLIENT_FOLDER
 from generator.client_index import build_client_index
@@ -82,6 +83,7 @@ class BuildReport:
     seconds: float = 0.0
     stages: dict[str, tuple[float, float]] = field(default_factory=dict)  # name -> (seconds, peak RSS MB so far)
     beside: dict[str, tuple[float, float]] = field(default_factory=dict)  # stages run in a second process: name -> (seconds, its peak RSS MB)
+    up_to_date: bool = False  # nothing had changed since the last build: its report stands (generator/freshness.py)
 
     _lap: float = field(default_factory=time.perf_counter, repr=False)
 
@@ -190,6 +192,13 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
     started = time.perf_counter()
     report = BuildReport(strict=options.strict)
     say = progress or (lambda message: None)
+    freshness = Freshness(options.seeds, options.docs, options.index, options.markdown_bodies)
+    last = freshness.unchanged()
+    if last is not None:
+        say("nothing changed since the last build")
+        return _as_last_time(report, last, started)
+    freshness.forget()
+    seen = freshness.look_at_seeds()
     paths = discover(options.seeds)
     report.seeds = len(paths)
     if not paths:
@@ -344,6 +353,19 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None = None)
     report.removed = len(writer.finish(remove=not failed))
     report.written, report.unchanged = writer.written, writer.unchanged
     report.articles = len(pages)
+    if report.articles and not failed:
+        freshness.record(seen, {"seeds": report.seeds, "articles": report.articles, "files": report.written + report.unchanged,
+                                "errors": report.errors, "warnings": report.warnings})
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _as_last_time(report: BuildReport, last: dict, started: float) -> BuildReport:
+    """The report of a build that found nothing changed: the last build's findings."""
+    report.up_to_date = True
+    report.seeds, report.articles, report.unchanged = last["seeds"], last["articles"], last["files"]
+    report.errors, report.warnings = dict(last["errors"]), {k: list(v) for k, v in last["warnings"].items()}
+    report.index = {"added": 0, "updated": 0, "unchanged": report.articles, "removed": 0}
     report.seconds = time.perf_counter() - started
     return report
 

@@ -76,8 +76,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         )
         report = build(options)
         log.info(
-            "archive: %d article(s) from %d seed(s) in %.1f s (%d written, %d removed)",
-            report.articles, report.seeds, report.seconds, report.written, report.removed,
+            "archive: %d article(s) from %d seed(s) in %.1f s (%s)",
+            report.articles, report.seeds, report.seconds,
+            "nothing changed since the last build" if report.up_to_date else f"{report.written} written, {report.removed} removed",
         )
         for name, message in sorted(report.errors.items()):
             log.warning("archive: %s", message)

@@ -46,5 +46,12 @@ def run_build(tmp_path: Path, seeds: Path, **kwargs):
     return build(options)
 
 
+def full_rebuild(tmp_path: Path, seeds: Path, **kwargs):
+    """run_build past the check that nothing changed (generator/freshness.py): what a
+    rebuild does once anything has."""
+    (tmp_path / "index.stat").unlink(missing_ok=True)
+    return run_build(tmp_path, seeds, **kwargs)
+
+
 def tree_bytes(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
