@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from generator import __version__
+from generator.freshness import record_path
 from generator.pipeline import BuildLocked, BuildOptions, BuildReport, ExecutorError, build
 from generator.write import clean_outputs
 
@@ -81,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         removed, kept = clean_outputs(args.docs)
         if args.index.is_dir():
             shutil.rmtree(args.index)
+        record_path(args.index).unlink(missing_ok=True)
         print(f"archive: removed {len(removed)} generated file(s) from {args.docs}/ and the index {args.index}/")
         for relpath in kept:
             print(f"  kept    {args.docs / relpath}: edited by hand since the archive wrote it")

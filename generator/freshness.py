@@ -32,6 +32,10 @@ RECORD_SUFFIX = ".stat"  # the record of an index folder X is X.stat beside it
 RACY_NS = 2_000_000_000
 
 
+def record_path(index: Path) -> Path:
+    return index.with_name(index.name + RECORD_SUFFIX)
+
+
 def _stat(path: Path) -> list[int] | None:
     try:
         st = os.stat(path)
@@ -67,7 +71,7 @@ class SeedsSeen:
 class Freshness:
     def __init__(self, seeds: Path, docs: Path, index: Path, markdown_bodies: bool) -> None:
         self.seeds, self.docs, self.index = seeds, docs, index
-        self.record_path = index.with_name(index.name + RECORD_SUFFIX)
+        self.record_path = record_path(index)
         self.key = [cache.generator_fingerprint(), str(seeds.resolve()), str(docs.resolve()), str(index.resolve()), markdown_bodies]
 
     def unchanged(self) -> dict | None:

@@ -143,3 +143,12 @@ def test_a_failed_build_leaves_no_record(tmp_path, seed_copy, monkeypatch):
     monkeypatch.undo()
     report = run_build(tmp_path, seeds)
     assert not report.up_to_date and report.articles == 4
+
+
+def test_archive_clean_removes_the_record_too(tmp_path, seed_copy):
+    from generator.cli import main
+
+    run_build(tmp_path, _settled(seed_copy))
+    assert (tmp_path / "index.stat").is_file()
+    assert main(["clean", "--docs", str(tmp_path / "docs"), "--index", str(tmp_path / "index")]) == 0
+    assert not (tmp_path / "index.stat").exists() and not (tmp_path / "index").exists()
