@@ -39,6 +39,7 @@ def test_the_benchmark_reads_the_index_made_in_a_second_process(tmp_path, seed_c
                            "--index", str(tmp_path / "ix"), "--jobs", "2", "-q"], capture_output=True, text=True, check=True)
     row = pipeline_bench.parse_report(done.stdout)
     assert tuple(row["stages"]) == pipeline_bench.STAGES_BESIDE
-    assert list(row["beside"]) == ["whoosh index"] and all(value > 0 for value in row["beside"]["whoosh index"])
+    seconds, peak = row["beside"]["whoosh index"]
+    assert list(row["beside"]) == ["whoosh index"] and seconds >= 0 and peak > 10  # 5 seeds: 0.0 s or 0.1 s as printed
     table = pipeline_bench.table([dict(row, n=5, cpu=1.0, largest_process_mb=100.0, tree_peak_mb=200.0)])
     assert "whoosh index (second process" in table and "whoosh index wait" in table
