@@ -65,19 +65,19 @@ def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, fl
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def site_dir(project: Path, site_root: Path | None) -> Path:
-    """Where a project's site is built: its own site/, or a folder of its own under site_root."""
-    return site_root / f"site-{project.name}" if site_root else project / "site"
+def site_dir(project: Path, site_root: Path | None, fresh: int | None = None) -> Path:
+    """Where a project's site is built: its own site/, or a folder of its own under
+    site_root; with `fresh` (a round), a folder of that round's."""
+    site = site_root / f"site-{project.name}" if site_root else project / "site"
+    return site if fresh is None else site.with_name(f"{site.name}-{fresh}")
 
 
 def site_build(project: Path, site_root: Path | None = None, fresh: int | None = None) -> tuple[float, float]:
     """One `mkdocs build` from an empty site/ (under site_root if given), the disk settled
     first: the site of the previous build deleted, or (fresh: the round) a new folder."""
-    site = site_dir(project, site_root)
+    site = site_dir(project, site_root, fresh)
     if fresh is None:
         shutil.rmtree(site, ignore_errors=True)
-    else:
-        site = site.with_name(f"{site.name}-{fresh}")
     subprocess.run(["sync"], check=False)
     time.sleep(1)
     return timed([str(BIN / "mkdocs"), "build", "-q", "--site-dir", str(site)], project)
@@ -128,9 +128,7 @@ def bench(n: int, work: Path, jobs: int, reps: int, site_root: Path | None = Non
     for name, where in builds.items():
         row[name] = statistics.median(wall for wall, _ in times[name])
         row[name + "_cpu"] = statistics.median(cpu for _, cpu in times[name])
-        sites = [site_dir(where, site_root)]
-        if fresh:
-            sites = [sites[0].with_name(f"{sites[0].name}-{rep}") for rep in range(reps)]
+        sites = [site_dir(where, site_root, rep) for rep in range(reps)] if fresh else [site_dir(where, site_root)]
         row[name + "_pages"] = sum(1 for _ in sites[-1].rglob("index.html"))
         if site_root or fresh:
             for site in sites:

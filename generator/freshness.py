@@ -4,7 +4,7 @@ The content-hash caches decide what a build makes again (generator/cache.py,
 generator/stamps.py), but finding that nothing changed still reads every seed and hashes
 every generated file: 7 to 15 s at 10,000 articles, paid by every `mkdocs serve` rebuild
 (a template edited) and by the second build that `make site` runs through the plugin.
-So a build first compares the size and modification time of each of its inputs (every
+So a build first compares the size, modification time and inode of each of its inputs (every
 file in the seeds folder, curation files included) and outputs (every file in the
 archive's manifest, the manifest, and the index folder) with what they were when the
 last complete build ended, with the same generator and options. When all is as it was,
@@ -36,12 +36,15 @@ def record_path(index: Path) -> Path:
     return index.with_name(index.name + RECORD_SUFFIX)
 
 
+def _seen(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
 def _stat(path: Path) -> list[int] | None:
     try:
-        st = os.stat(path)
+        return _seen(os.stat(path))
     except OSError:
         return None
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
 def _folder(folder: Path) -> dict[str, list[int]]:
@@ -55,8 +58,7 @@ def _folder(folder: Path) -> dict[str, list[int]]:
         if entry.is_dir(follow_symlinks=False):
             found.update({f"{entry.name}/{k}": v for k, v in _folder(Path(entry.path)).items()})
         elif entry.is_file():
-            st = entry.stat()
-            found[entry.name] = [st.st_size, st.st_mtime_ns, st.st_ino]
+            found[entry.name] = _seen(entry.stat())
     return found
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.freshness import record_path
 from generator.pipeline import BuildOptions, build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +50,7 @@ def run_build(tmp_path: Path, seeds: Path, **kwargs):
 def full_rebuild(tmp_path: Path, seeds: Path, **kwargs):
     """run_build past the check that nothing changed (generator/freshness.py): what a
     rebuild does once anything has."""
-    (tmp_path / "index.stat").unlink(missing_ok=True)
+    record_path(tmp_path / "index").unlink(missing_ok=True)
     return run_build(tmp_path, seeds, **kwargs)
 
 

@@ -11,6 +11,7 @@ import time
 import pytest
 
 import generator.pipeline as pipeline
+from generator.freshness import record_path
 from tests.conftest import run_build, tree_bytes
 
 HOUR_AGO = time.time() - 3600
@@ -129,7 +130,7 @@ def test_the_last_builds_problems_are_reported_again(tmp_path, seed_copy):
 def test_a_failed_build_leaves_no_record(tmp_path, seed_copy, monkeypatch):
     seeds = _settled(seed_copy)
     run_build(tmp_path, seeds)
-    record = tmp_path / "index.stat"
+    record = record_path(tmp_path / "index")
     assert record.is_file()
     (seeds / "004_09f48808e8f23405.txt").unlink()
 
@@ -149,6 +150,6 @@ def test_archive_clean_removes_the_record_too(tmp_path, seed_copy):
     from generator.cli import main
 
     run_build(tmp_path, _settled(seed_copy))
-    assert (tmp_path / "index.stat").is_file()
+    assert record_path(tmp_path / "index").is_file()
     assert main(["clean", "--docs", str(tmp_path / "docs"), "--index", str(tmp_path / "index")]) == 0
-    assert not (tmp_path / "index.stat").exists() and not (tmp_path / "index").exists()
+    assert not record_path(tmp_path / "index").exists() and not (tmp_path / "index").exists()
